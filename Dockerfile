@@ -1,0 +1,18 @@
+# One image for the web, worker and beat processes.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+COPY requirements.lock ./
+RUN pip install -r requirements.lock && useradd --system --uid 1000 --home /app polku
+
+COPY . .
+# collectstatic needs settings that load; these values exist only during the build.
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
+    DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
+    && mkdir -p var && chown -R polku var
+
+USER polku
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

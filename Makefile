@@ -1,0 +1,63 @@
+# Polku: `make run` for a working local Polku, `make test` for the whole test suite.
+# Needs only Python 3.11 and git; everything else goes into .venv.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv run migrate data worker test test-fast lint format typecheck messages lock check-deploy clean
+
+help:
+	@echo "make run        set up and start Polku (web + Celery worker with beat) on http://$(HOST):$(PORT)/"
+	@echo "make test       run the whole test suite (browser tests need Debian's chromium)"
+	@echo "make lint       ruff check, ruff format --check and mypy"
+	@echo "make format     format the code with ruff"
+	@echo "make messages   extract and compile translations (needs gettext)"
+	@echo "make lock       regenerate requirements*.lock from pyproject.toml"
+
+$(BIN)/.installed: requirements-dev.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Polku needs Python 3.11, not " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+data: migrate
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+
+run: data
+	@scripts/run.sh "$(BIN)" "$(HOST)" "$(PORT)"
+
+test: venv
+	$(BIN)/pytest
+
+test-fast: venv
+	$(BIN)/pytest -m "not browser and not realworker"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: venv
+	$(MANAGE) makemessages -l fi -l sv -l en --no-location --ignore=.venv --ignore=var --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
+
+lock:
+	$(PYTHON) scripts/lock.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

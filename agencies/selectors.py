@@ -1,0 +1,89 @@
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from agencies.models import (
+    Agency,
+    ContactPerson,
+    EmploymentArea,
+    KelaServiceArea,
+    Membership,
+    Municipality,
+    User,
+    WellbeingArea,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a client from a municipality belongs."""
+
+    municipality: Municipality
+    wellbeing_area: WellbeingArea
+    employment_area: EmploymentArea
+    kela_service_area: KelaServiceArea
+
+
+def municipality_route(*, municipality: Municipality) -> Route:
+    return Route(
+        municipality=municipality,
+        wellbeing_area=municipality.wellbeing_area,
+        employment_area=municipality.employment_area,
+        kela_service_area=municipality.kela_service_area,
+    )
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.filter(is_active=True).select_related(
+        "wellbeing_area", "employment_area", "kela_service_area"
+    )
+
+
+def serves_q(*, municipality: Municipality, prefix: str = "") -> Q:
+    """Agencies (reached through `prefix`) that serve `municipality`, as one SQL condition."""
+    listed = Agency.municipalities.through.objects.filter(
+        agency_id=OuterRef(f"{prefix}pk"),
+        municipality_id=municipality.pk,
+    )
+    return (
+        Q(**{f"{prefix}employment_area_id": municipality.employment_area_id})
+        | Q(**{f"{prefix}wellbeing_area_id": municipality.wellbeing_area_id})
+        | Q(**{f"{prefix}kela_service_area_id": municipality.kela_service_area_id})
+        | Q(Exists(listed))
+    )
+
+
+def agency_list(*, municipality: Municipality | None = None) -> QuerySet[Agency]:
+    agencies = Agency.objects.filter(is_active=True)
+    if municipality is not None:
+        agencies = agencies.filter(serves_q(municipality=municipality))
+    return agencies.select_related("employment_area", "wellbeing_area", "kela_service_area")
+
+
+def agency_served_municipalities(*, agency: Agency) -> QuerySet[Municipality]:
+    listed = Agency.municipalities.through.objects.filter(
+        agency_id=agency.pk, municipality_id=OuterRef("pk")
+    )
+    condition = Q(Exists(listed))
+    if agency.employment_area_id:
+        condition |= Q(employment_area_id=agency.employment_area_id)
+    if agency.wellbeing_area_id:
+        condition |= Q(wellbeing_area_id=agency.wellbeing_area_id)
+    if agency.kela_service_area_id:
+        condition |= Q(kela_service_area_id=agency.kela_service_area_id)
+    return Municipality.objects.filter(condition, is_active=True)
+
+
+def contact_person_list() -> QuerySet[ContactPerson]:
+    return ContactPerson.objects.filter(
+        agency__is_active=True, person__is_active=True
+    ).select_related("agency", "topic", "person", "substitute")
+
+
+def user_memberships(*, user: User) -> QuerySet[Membership]:
+    # The oldest membership is the default agency until the user picks another.
+    return (
+        Membership.objects.filter(user=user, agency__is_active=True)
+        .select_related("agency")
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.filters import ContactPersonFilter
+from agencies.forms import ActingAgencyForm
+from agencies.http import AuthenticatedRequest
+from agencies.middleware import ACTIVE_AGENCY_SESSION_KEY
+from agencies.selectors import (
+    agency_list,
+    agency_served_municipalities,
+    contact_person_list,
+    municipality_route,
+)
+
+DIRECTORY_PAGE_SIZE = 25
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    agency = request.acting.agency
+    context: dict[str, object] = {"agency": agency}
+    if agency is not None:
+        context["served_count"] = agency_served_municipalities(agency=agency).count()
+        context["my_contact_roles"] = contact_person_list().filter(
+            agency=agency, person=request.user
+        )
+    return render(request, "agencies/home.html", context)
+
+
+@login_required
+def directory(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = ContactPersonFilter(request.GET, queryset=contact_person_list(), request=request)
+    valid = filterset.is_valid()
+    contacts = filterset.qs if valid else contact_person_list().none()
+    page = Paginator(contacts, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    municipality = filterset.form.cleaned_data.get("municipality") if valid else None
+    context = {
+        "filter": filterset,
+        "page": page,
+        "route": municipality_route(municipality=municipality) if municipality else None,
+        "serving_agencies": agency_list(municipality=municipality) if municipality else None,
+        "query_string": _query_without_page(request),
+    }
+    template = "agencies/_directory_results.html" if request.htmx else "agencies/directory.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _query_without_page(request: AuthenticatedRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def agency_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    agency = get_object_or_404(agency_list(), public_id=public_id)
+    return render(
+        request,
+        "agencies/agency_detail.html",
+        {
+            "agency": agency,
+            "contacts": contact_person_list().filter(agency=agency),
+            "municipalities": agency_served_municipalities(agency=agency).order_by("name_fi"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def acting_agency_set(request: AuthenticatedRequest) -> HttpResponse:
+    form = ActingAgencyForm(request.POST, memberships=request.acting.memberships)
+    if form.is_valid():
+        membership = form.cleaned_data["agency"]
+        request.session[ACTIVE_AGENCY_SESSION_KEY] = str(membership.agency.public_id)
+        messages.success(request, _("You now act for %(agency)s.") % {"agency": membership.agency})
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors["agency"]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return HttpResponseRedirect(target)

@@ -1,0 +1,34 @@
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from agencies.demo import DEMO_USERS, seed_demo_agencies
+from agencies.models import Municipality
+
+# The command lives in the top layer so that it can seed every layer below it.
+
+
+class Command(BaseCommand):
+    help = "Create the demo region's agencies, personas and contact persons (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Set every persona's password to the demo password again.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Municipality.objects.exists():
+            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        password = os.environ.get("DEMO_PASSWORD", "")
+        if not password:
+            if not settings.DEVELOPMENT:
+                raise CommandError(
+                    "Set DEMO_PASSWORD: the default demo password is for development only."
+                )
+            password = settings.DEMO_PASSWORD_DEFAULT
+        seed_demo_agencies(password=password, reset_passwords=options["reset_passwords"])
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(DEMO_USERS)} personas."))

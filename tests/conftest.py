@@ -1,0 +1,87 @@
+import os
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from agencies.demo import seed_demo_agencies
+from agencies.models import Municipality, User
+from agencies.reference_data import reference_data_load
+
+# Playwright's sync API runs an event loop in the test thread; the live server and the
+# ORM calls in browser tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEMO_PASSWORD = "test-password-for-personas"
+PERSONAS = (
+    "rise.oulu",
+    "tym.oulu",
+    "tym.tampere",
+    "koordinaattori.oulu",
+    "hva.pohjois",
+    "kela.pohjoinen",
+    "priima.butti",
+    "tietosuoja",
+    "admin",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Persona logins would otherwise spend most of the suite's time in PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    database = settings.DATABASES["default"]
+    return [
+        f"polku: database {connection.vendor} ({database['ENGINE'].rsplit('.', 1)[-1]}), "
+        f"celery broker {broker}",
+    ]
+
+
+def ensure_demo_world() -> dict[str, User]:
+    """Reference data and demo personas, loaded once; transactional tests flush and reload."""
+    if not Municipality.objects.exists():
+        reference_data_load()
+    if User.objects.filter(username__in=PERSONAS).count() != len(PERSONAS):
+        seed_demo_agencies(password=DEMO_PASSWORD)
+    return {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        ensure_demo_world()
+
+
+@pytest.fixture
+def personas(db: None) -> dict[str, User]:
+    return ensure_demo_world()
+
+
+@pytest.fixture
+def login(personas: dict[str, User]) -> Callable[[str], Client]:
+    """A test client logged in as the named persona."""
+
+    def _login(username: str) -> Client:
+        client = Client()
+        client.force_login(personas[username])
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def oulu(personas: dict[str, User]) -> Municipality:
+    return Municipality.objects.get(code="564")
+
+
+@pytest.fixture
+def celery_queue() -> str:
+    """A queue of this test's own, so a running development worker cannot take its tasks."""
+    import uuid
+
+    return f"polku-test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,81 @@
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from health.models import Heartbeat
+from health.services import heartbeat_record
+from health.tasks import heartbeat
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_broker_and_a_stale_heartbeat(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "last_heartbeat": None,
+        "heartbeat": "stale",
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_shows_the_last_heartbeat(client):
+    beat = heartbeat_record()
+    data = client.get(reverse("healthz")).json()
+    assert data["last_heartbeat"] == beat.last_run_at.isoformat()
+    assert data["heartbeat"] == "ok"
+    heartbeat_record(at=timezone.now() - timedelta(hours=1))
+    assert client.get(reverse("healthz")).json()["heartbeat"] == "stale"
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_the_broker_is_unreachable(client, monkeypatch):
+    # Port 9 (discard) has no listener here: the connection is refused at once.
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+
+
+@pytest.mark.django_db
+def test_heartbeat_counts_runs():
+    heartbeat_record()
+    heartbeat_record()
+    assert Heartbeat.objects.get().run_count == 2
+
+
+def test_beat_runs_the_heartbeat_every_minute():
+    entry = settings.CELERY_BEAT_SCHEDULE["heartbeat"]
+    assert entry["task"] == heartbeat.name == "health.heartbeat"
+    assert entry["schedule"] == 60
+    assert celery_app.conf.task_serializer == "json"
+    assert celery_app.conf.accept_content == ["json"]
+    assert celery_app.conf.task_time_limit
+
+
+@pytest.mark.realworker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_heartbeat_through_the_configured_broker(celery_queue):
+    with start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        queues=[celery_queue],
+    ):
+        heartbeat.apply_async(queue=celery_queue)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not Heartbeat.objects.exists():
+            time.sleep(0.2)
+    beat = Heartbeat.objects.get()
+    assert beat.run_count == 1
+    assert timezone.now() - beat.last_run_at < timedelta(seconds=30)

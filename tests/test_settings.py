@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from config.settings import email_settings
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x7" * 30,
+    "DJANGO_ALLOWED_HOSTS": "polku.example.fi",
+}
+
+
+def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; "
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL.split(':')[0], s.DEBUG)",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_embedded_default_is_sqlite_and_the_filesystem_broker():
+    result = load_settings({})
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem", "True"]
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis():
+    result = load_settings(
+        {
+            "DATABASE_URL": "postgres://polku@127.0.0.1:5432/polku",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis", "True"]
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_secret_key_or_hosts(missing):
+    result = load_settings({k: v for k, v in PRODUCTION.items() if k != missing})
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = load_settings({**PRODUCTION, "DJANGO_SECRET_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_real_values():
+    result = load_settings(PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
+
+
+def test_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("f" * 60 + "\n")
+    env = {**PRODUCTION, "DJANGO_SECRET_KEY_FILE": str(secret)}
+    del env["DJANGO_SECRET_KEY"]
+    assert load_settings(env).returncode == 0
+
+
+def test_email_url():
+    assert str(email_settings("")["EMAIL_BACKEND"]).endswith("console.EmailBackend")
+    smtp = email_settings("smtp://polku%40kunta.fi:s%3Acret@mail.kunta.fi:587?tls=true")
+    assert smtp["EMAIL_HOST"] == "mail.kunta.fi"
+    assert smtp["EMAIL_PORT"] == 587
+    assert smtp["EMAIL_HOST_USER"] == "polku@kunta.fi"
+    assert smtp["EMAIL_HOST_PASSWORD"] == "s:cret"
+    assert smtp["EMAIL_USE_TLS"] is True
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        email_settings("ftp://nope")
