@@ -1,6 +1,9 @@
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from agencies.models import (
     Agency,
@@ -9,6 +12,7 @@ from agencies.models import (
     KelaServiceArea,
     Membership,
     Municipality,
+    Role,
     User,
     WellbeingArea,
 )
@@ -86,4 +90,25 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
         Membership.objects.filter(user=user, agency__is_active=True)
         .select_related("agency")
         .order_by("created_at", "pk")
+    )
+
+
+# Roles that keep their agency's contact-person directory.
+DIRECTORY_KEEPERS = frozenset({Role.COORDINATOR, Role.AGENCY_ADMIN})
+
+
+def membership_keeps_directory(*, membership: Membership | None) -> bool:
+    return membership is not None and membership.role in DIRECTORY_KEEPERS
+
+
+def contact_person_for_keeper(*, membership: Membership | None, public_id: UUID) -> ContactPerson:
+    """The acting agency's own contact entry, for a coordinator to edit; anything else is a 404."""
+    if membership is None or not membership_keeps_directory(membership=membership):
+        raise Http404
+    return get_object_or_404(contact_person_list(), agency=membership.agency, public_id=public_id)
+
+
+def agency_members(*, agency: Agency) -> QuerySet[User]:
+    return User.objects.filter(memberships__agency=agency, is_active=True).order_by(
+        "last_name", "first_name"
     )

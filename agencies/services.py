@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,23 +78,22 @@ def membership_remove(*, user: User, agency: Agency) -> None:
 
 
 @transaction.atomic
-def contact_person_set(
+def contact_person_save(
     *,
-    agency: Agency,
+    contact: ContactPerson,
     topic: ContactTopic,
     person: User,
-    preferred_channel: ContactChannel,
+    preferred_channel: ContactChannel | str,
     phone: str = "",
     secure_email: str = "",
     video_url: str = "",
     substitute: User | None = None,
     notes: str = "",
 ) -> ContactPerson:
-    """Name `person` as the agency's contact person for `topic` (create or update)."""
-    contact_person_check_members(agency=agency, person=person, substitute=substitute)
-    contact = ContactPerson.objects.filter(
-        agency=agency, topic=topic, person=person
-    ).first() or ContactPerson(agency=agency, topic=topic, person=person)
+    """Validate and store a named contact person of `contact.agency`, new or existing."""
+    contact_person_check_members(agency=contact.agency, person=person, substitute=substitute)
+    contact.topic = topic
+    contact.person = person
     contact.preferred_channel = preferred_channel
     contact.phone = phone
     contact.secure_email = secure_email
@@ -102,6 +103,21 @@ def contact_person_set(
     contact.full_clean()
     contact.save()
     return contact
+
+
+def contact_person_set(
+    *, agency: Agency, topic: ContactTopic, person: User, **details: Any
+) -> ContactPerson:
+    """Name `person` as the agency's contact person for `topic`, creating or updating."""
+    contact = ContactPerson.objects.filter(
+        agency=agency, topic=topic, person=person
+    ).first() or ContactPerson(agency=agency)
+    return contact_person_save(contact=contact, topic=topic, person=person, **details)
+
+
+@transaction.atomic
+def contact_person_delete(*, contact: ContactPerson) -> None:
+    contact.delete()
 
 
 def contact_person_check_members(*, agency: Agency, person: User, substitute: User | None) -> None:

@@ -1,23 +1,30 @@
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.filters import ContactPersonFilter
-from agencies.forms import ActingAgencyForm
+from agencies.forms import ActingAgencyForm, ContactPersonForm
 from agencies.http import AuthenticatedRequest
 from agencies.middleware import ACTIVE_AGENCY_SESSION_KEY
+from agencies.models import ContactPerson, Membership
 from agencies.selectors import (
     agency_list,
     agency_served_municipalities,
+    contact_person_for_keeper,
     contact_person_list,
+    membership_keeps_directory,
     municipality_route,
 )
+from agencies.services import contact_person_delete, contact_person_save
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -59,7 +66,7 @@ def _query_without_page(request: AuthenticatedRequest) -> str:
 
 
 @login_required
-def agency_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+def agency_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     agency = get_object_or_404(agency_list(), public_id=public_id)
     return render(
         request,
@@ -68,6 +75,8 @@ def agency_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse
             "agency": agency,
             "contacts": contact_person_list().filter(agency=agency),
             "municipalities": agency_served_municipalities(agency=agency).order_by("name_fi"),
+            "keeps_directory": agency == request.acting.agency
+            and membership_keeps_directory(membership=request.acting.membership),
         },
     )
 
@@ -88,3 +97,48 @@ def acting_agency_set(request: AuthenticatedRequest) -> HttpResponse:
     ):
         target = reverse("home")
     return HttpResponseRedirect(target)
+
+
+def _keeper_membership(request: AuthenticatedRequest) -> Membership:
+    membership = request.acting.membership
+    if membership is None or not membership_keeps_directory(membership=membership):
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+def contact_person_edit(
+    request: AuthenticatedRequest, public_id: UUID | None = None
+) -> HttpResponse:
+    """Coordinators add and edit their own agency's named contact persons."""
+    membership = _keeper_membership(request)
+    contact = (
+        contact_person_for_keeper(membership=membership, public_id=public_id)
+        if public_id
+        else ContactPerson(agency=membership.agency)
+    )
+    initial = ContactPersonForm.initial_for(contact) if public_id else None
+    form = ContactPersonForm(request.POST or None, initial=initial, agency=membership.agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_person_save(contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contact person was saved."))
+            return redirect("agency-detail", public_id=membership.agency.public_id)
+    return render(
+        request,
+        "agencies/contact_person_form.html",
+        {"form": form, "contact": contact, "agency": membership.agency},
+    )
+
+
+@login_required
+@require_POST
+def contact_person_remove(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    membership = _keeper_membership(request)
+    contact = contact_person_for_keeper(membership=membership, public_id=public_id)
+    contact_person_delete(contact=contact)
+    messages.success(request, _("The contact person was removed from the directory."))
+    return redirect("agency-detail", public_id=membership.agency.public_id)

@@ -74,3 +74,26 @@ def test_rise_contact_person_switches_agency_in_the_header(
     assert_accessible(page)
     page.get_by_role("button", name="Kirjaudu ulos").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaudu Polkuun")
+
+
+def test_coordinator_names_a_contact_person(page: Page, live_server, personas, assert_accessible):
+    log_in(page, live_server.url, "koordinaattori.oulu")
+    page.get_by_role("link", name="Organisaation yhteyshenkilöt ja kunnat").click()
+    page.get_by_role("link", name="Lisää yhteyshenkilö").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lisää yhteyshenkilö")
+    assert_accessible(page)
+
+    page.get_by_label("Aihe").select_option(label="Nuorten palvelut")
+    page.get_by_label("Yhteyshenkilö", exact=True).select_option(label="Tiina Toivonen")
+    page.get_by_label("Ensisijainen yhteystapa").select_option(label="Puhelin")
+    page.get_by_role("button", name="Tallenna").click()
+    # The phone number is missing: the error is on its field and nothing is saved.
+    expect(page.locator("#id_phone_error")).to_have_text("Anna ensisijaisen yhteystavan tiedot.")
+    expect(page.get_by_label("Puhelin")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+    page.get_by_label("Puhelin").fill("+358 40 555 0101")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("status")).to_contain_text("Yhteyshenkilö tallennettiin.")
+    expect(page.get_by_role("cell", name="Nuorten palvelut")).to_be_visible()
+    assert_accessible(page)
