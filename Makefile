@@ -32,6 +32,7 @@ migrate: venv
 
 data: migrate
 	$(MANAGE) load_reference_data
+	$(MANAGE) load_defaults
 	$(MANAGE) seed_demo
 
 run: data

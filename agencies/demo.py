@@ -55,7 +55,7 @@ DEMO_USERS = (
         "rise.oulu",
         "Riikka",
         "Rajala",
-        (("rise-office", Role.CONTACT_PERSON), ("rise-prison", Role.STAFF)),
+        (("rise-prison", Role.CONTACT_PERSON), ("rise-office", Role.STAFF)),
     ),
     DemoUser("tym.oulu", "Tiina", "Toivonen", (("tym-oulu", Role.CONTACT_PERSON),)),
     DemoUser("tym.tampere", "Teemu", "Tamminen", (("tym-tampere", Role.CONTACT_PERSON),)),
@@ -202,7 +202,7 @@ def seed_contact_persons(
         secure_email="rise-yhteys.tampereenseutu@demo.polku.invalid",
     )
     contact_person_set(
-        agency=agencies["rise-office"],
+        agency=agencies["rise-prison"],
         topic=topics["release"],
         person=users["rise.oulu"],
         preferred_channel=ContactChannel.PHONE,
@@ -233,9 +233,11 @@ def seed_contact_persons(
 
 
 @transaction.atomic
-def seed_demo_agencies(*, password: str, reset_passwords: bool = False) -> dict[str, User]:
+def seed_demo_agencies(
+    *, password: str, reset_passwords: bool = False
+) -> tuple[dict[str, Agency], dict[str, User]]:
     agencies = seed_agencies()
     topics = seed_topics()
     users = seed_users(agencies=agencies, password=password, reset_passwords=reset_passwords)
     seed_contact_persons(agencies=agencies, topics=topics, users=users)
-    return users
+    return agencies, users

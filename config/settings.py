@@ -61,6 +61,21 @@ else:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
 
+# Client data encryption: Fernet keys, newest first (older ones still decrypt), and the
+# separate HMAC key of the identity-code blind index. Development has fixed keys.
+_DEV_FIELD_KEY = "wRZ3bZc3V8Qm1zQf4h3bq0w5vS0dY2l8m3G9kX7pT1E="
+_DEV_BLIND_INDEX_KEY = "polku-development-blind-index-key"
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in env("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()]
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
+if DEBUG:
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [_DEV_FIELD_KEY]
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or _DEV_BLIND_INDEX_KEY
+elif not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY or len(BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS (Fernet keys, newest first) and BLIND_INDEX_KEY (at least 32 "
+        "characters) must be set when DJANGO_DEBUG is false."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -110,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.active_agency",
+                "referrals.context_processors.inbox",
             ],
         },
     },

@@ -7,6 +7,8 @@ from health.views import healthz
 
 urlpatterns = [
     path("", include("agencies.urls")),
+    path("", include("referrals.urls")),
+    path("", include("pathways.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -9,6 +9,9 @@ from django.test import Client
 from agencies.demo import seed_demo_agencies
 from agencies.models import Municipality, User
 from agencies.reference_data import reference_data_load
+from pathways.defaults import pathway_defaults_load
+from pathways.demo import seed_demo_cases
+from referrals.defaults import legal_defaults_load
 
 # Playwright's sync API runs an event loop in the test thread; the live server and the
 # ORM calls in browser tests are still synchronous.
@@ -43,11 +46,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def ensure_demo_world() -> dict[str, User]:
-    """Reference data and demo personas, loaded once; transactional tests flush and reload."""
+    """Reference data, defaults and the demo region with its clients and referrals, loaded
+    once per database; transactional tests flush it, and the next test loads it again."""
     if not Municipality.objects.exists():
         reference_data_load()
     if User.objects.filter(username__in=PERSONAS).count() != len(PERSONAS):
-        seed_demo_agencies(password=DEMO_PASSWORD)
+        agencies, users = seed_demo_agencies(password=DEMO_PASSWORD)
+        legal_defaults_load()
+        pathway_defaults_load()
+        seed_demo_cases(agencies=agencies, users=users)
     return {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
 
 

@@ -11,6 +11,8 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "x7" * 30,
     "DJANGO_ALLOWED_HOSTS": "polku.example.fi",
+    "FIELD_ENCRYPTION_KEYS": "FDX66x9R0_thxJsv3Jm1P9Gf0HtIeZitLW7MpoggMTk=",
+    "BLIND_INDEX_KEY": "Korud4IebOPsrBrDdTfjSS41lYGE84UKMCyOSR_l6oo",
 }
 
 
@@ -48,7 +50,10 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis():
     assert result.stdout.split() == ["django.db.backends.postgresql", "redis", "True"]
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing",
+    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"],
+)
 def test_production_refuses_to_start_without_secret_key_or_hosts(missing):
     result = load_settings({k: v for k, v in PRODUCTION.items() if k != missing})
     assert result.returncode != 0

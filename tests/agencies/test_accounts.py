@@ -71,13 +71,13 @@ def test_unknown_language_falls_back_to_finnish(client):
 def test_rise_contact_person_switches_between_their_agencies(login):
     client = login("rise.oulu")
     home = client.get("/")
-    assert home.context["agency"].name_fi == "Pohjois-Suomen yhdyskuntaseuraamustoimisto"
-    prison = Agency.objects.get(name_fi="Oulun vankila")
+    assert home.context["agency"].name_fi == "Oulun vankila"
+    office = Agency.objects.get(name_fi="Pohjois-Suomen yhdyskuntaseuraamustoimisto")
     response = client.post(
-        reverse("acting-agency-set"), {"agency": prison.public_id, "next": reverse("directory")}
+        reverse("acting-agency-set"), {"agency": office.public_id, "next": reverse("directory")}
     )
     assert response["Location"] == reverse("directory")
-    assert client.get("/").context["agency"] == prison
+    assert client.get("/").context["agency"] == office
 
 
 def test_cannot_act_for_an_agency_one_does_not_belong_to(login):

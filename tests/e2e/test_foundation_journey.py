@@ -64,13 +64,12 @@ def test_rise_contact_person_switches_agency_in_the_header(
     page: Page, live_server, personas, assert_accessible
 ):
     log_in(page, live_server.url, "rise.oulu")
-    expect(
-        page.get_by_role("heading", name="Pohjois-Suomen yhdyskuntaseuraamustoimisto")
-    ).to_be_visible()
-    page.get_by_label("Toimit organisaatiossa").select_option(label="Oulun vankila")
-    page.get_by_role("button", name="Vaihda", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Toimit nyt organisaatiossa Oulun vankila.")
     expect(page.get_by_role("heading", name="Oulun vankila")).to_be_visible()
+    office = "Pohjois-Suomen yhdyskuntaseuraamustoimisto"
+    page.get_by_label("Toimit organisaatiossa").select_option(label=office)
+    page.get_by_role("button", name="Vaihda", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Toimit nyt organisaatiossa {office}.")
+    expect(page.get_by_role("heading", name=office)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Kirjaudu ulos").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaudu Polkuun")

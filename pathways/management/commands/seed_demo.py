@@ -6,6 +6,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies.demo import DEMO_USERS, seed_demo_agencies
 from agencies.models import Municipality
+from pathways.defaults import pathway_defaults_load
+from pathways.demo import seed_demo_cases
+from referrals.defaults import legal_defaults_load
 
 # The command lives in the top layer so that it can seed every layer below it.
 
@@ -21,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not Municipality.objects.exists():
+        if not Municipality.objects.filter(is_active=True).exists():
             raise CommandError("Load the reference data first: manage.py load_reference_data")
         password = os.environ.get("DEMO_PASSWORD", "")
         if not password:
@@ -30,5 +33,10 @@ class Command(BaseCommand):
                     "Set DEMO_PASSWORD: the default demo password is for development only."
                 )
             password = settings.DEMO_PASSWORD_DEFAULT
-        seed_demo_agencies(password=password, reset_passwords=options["reset_passwords"])
+        agencies, users = seed_demo_agencies(
+            password=password, reset_passwords=options["reset_passwords"]
+        )
+        legal_defaults_load()
+        pathway_defaults_load()
+        seed_demo_cases(agencies=agencies, users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(DEMO_USERS)} personas."))

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from pathways.defaults import pathway_defaults_load
+from referrals.defaults import legal_defaults_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the shipped legal bases, data categories, disclosure matrix and pathway "
+        "templates; rows that administrators or coordinators changed are left alone."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        legal_defaults_load()
+        pathway_defaults_load()
+        self.stdout.write(self.style.SUCCESS("Legal bases and pathway templates are in place."))

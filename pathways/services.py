@@ -1,0 +1,109 @@
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any, ParamSpec, cast
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyKind, Municipality, User
+from pathways.models import Case
+from pathways.selectors import release_template_for
+from referrals.models import Client, Release
+from referrals.services import client_create, today
+
+RISE_KINDS = frozenset({AgencyKind.RISE_PRISON, AgencyKind.RISE_COMMUNITY_SANCTIONS})
+MAX_YEARS_AHEAD = 3
+
+
+def years_ahead(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def release_date_check(*, expected_date: date) -> None:
+    now = today()
+    if expected_date < now:
+        raise ValidationError({"expected_date": _("The release date cannot be in the past.")})
+    if expected_date > years_ahead(now, MAX_YEARS_AHEAD):
+        raise ValidationError(
+            {"expected_date": _("The release date must be within three years from today.")}
+        )
+
+
+class _DuplicateSubmission(Exception):
+    pass
+
+
+P = ParamSpec("P")
+
+
+def _earlier_case_on_duplicate(func: Callable[P, Case]) -> Callable[P, Case]:
+    """Outside the transaction: a racing duplicate submission gets the case the other made."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Case:
+        try:
+            return func(*args, **kwargs)
+        except _DuplicateSubmission:
+            return Case.objects.get(release__submission_key=cast(UUID, kwargs["submission_key"]))
+
+    return wrapper
+
+
+@_earlier_case_on_duplicate
+@transaction.atomic
+def release_case_start(
+    *,
+    agency: Agency,
+    user: User,
+    client: Client | None,
+    new_client: dict[str, Any] | None = None,
+    rise_unit: Agency,
+    expected_date: date,
+    release_type: str,
+    municipality_after: Municipality,
+    submission_key: UUID | None = None,
+) -> Case:
+    """Log an upcoming release and start the client's release path (youth variant under
+    30), recording the client first when `new_client` is given. Submitting the same form
+    twice returns the case it already started."""
+    if submission_key is not None:
+        earlier = Case.objects.filter(release__submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
+    if agency.kind not in RISE_KINDS:
+        raise ValidationError(_("Only the Criminal Sanctions Agency logs releases."))
+    if rise_unit.kind not in RISE_KINDS:
+        raise ValidationError({"rise_unit": _("Choose a prison or a community sanctions office.")})
+    release_date_check(expected_date=expected_date)
+    if client is None:
+        if new_client is None:
+            raise ValidationError(_("Find the client or give their details."))
+        client = client_create(recorded_by=agency, **new_client)
+    release = Release(
+        client=client,
+        rise_unit=rise_unit,
+        expected_date=expected_date,
+        release_type=release_type,
+        municipality_after=municipality_after,
+        submission_key=submission_key,
+    )
+    release.full_clean()
+    try:
+        with transaction.atomic():
+            release.save()
+    except IntegrityError as error:
+        # The same form, submitted twice at once: undo this one whole, client included.
+        raise _DuplicateSubmission from error
+    return Case.objects.create(
+        client=client,
+        template=release_template_for(birth_date=client.birth_date, release_date=expected_date),
+        release=release,
+        started_by=agency,
+        started_by_user=user,
+    )

@@ -1,0 +1,81 @@
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Municipality, User
+from agencies.selectors import agency_members
+from referrals.models import Referral, ReferralStatus
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def _municipalities(request: HttpRequest | None) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(is_active=True)
+
+
+class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
+    q = django_filters.CharFilter(label=_("Client's name"), method="filter_name")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in ReferralStatus.choices if c[0] != ReferralStatus.DRAFT],
+        empty_label=_("Any status"),
+    )
+    released_from = django_filters.DateFilter(
+        label=_("Released on or after"),
+        field_name="release__expected_date",
+        lookup_expr="gte",
+        widget=DATE_INPUT,
+    )
+    released_until = django_filters.DateFilter(
+        label=_("Released on or before"),
+        field_name="release__expected_date",
+        lookup_expr="lte",
+        widget=DATE_INPUT,
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Home municipality"),
+        queryset=_municipalities,
+        method="filter_municipality",
+        empty_label=_("Any municipality"),
+    )
+    assigned_to = django_filters.ModelChoiceFilter(
+        label=_("Responsible person"),
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Order"),
+        fields=(("sent_at", "sent"), ("release__expected_date", "release")),
+        field_labels={"sent": _("Sent"), "release": _("Release date")},
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "released_from", "released_until", "municipality", "assigned_to"]
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["assigned_to"].queryset = agency_members(agency=agency)
+
+    def filter_name(
+        self, queryset: QuerySet[Referral], name: str, value: str
+    ) -> QuerySet[Referral]:
+        # Only rows whose identity the agency may see can match a name.
+        queryset = queryset.filter(identity_visible=True)
+        for term in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(client__first_name__icontains=term) | Q(client__last_name__icontains=term)
+            )
+        return queryset
+
+    def filter_municipality(
+        self, queryset: QuerySet[Any], name: str, value: Municipality | None
+    ) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(identity_visible=True, client__home_municipality=value)

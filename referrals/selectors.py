@@ -1,0 +1,288 @@
+"""Reads of client data, always on behalf of one agency, returning only what it may see."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.core import ObjectPermissionChecker
+
+from agencies.models import Agency
+from referrals.identity import decrypt
+from referrals.models import (
+    AccessGrant,
+    Client,
+    Consent,
+    DataCategory,
+    DisclosureRule,
+    LegalBasis,
+    Referral,
+    ReferralStatus,
+)
+
+VIEW_CLIENT = "view_client"
+
+NOT_GRANTED = _("Not disclosed: no legal basis or consent gives this to your agency.")
+ADDRESS_PROTECTED = _("Not disclosed: the client has a non-disclosure order (turvakielto).")
+
+
+@dataclass(frozen=True)
+class ClientAccess:
+    """What one agency may see of one client, category by category, and why not the rest."""
+
+    client: Client
+    agency: Agency
+    is_owner: bool
+    categories: frozenset[str]
+    withheld: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shows(self) -> dict[str, bool]:
+        return {code: code in self.categories for code in (*self.categories, *self.withheld)}
+
+    def shown(self, code: str) -> bool:
+        return code in self.categories
+
+    def reason(self, code: str) -> str:
+        return self.withheld.get(code, str(NOT_GRANTED))
+
+
+def active_grants_q(*, prefix: str = "") -> Q:
+    now = timezone.now()
+    return Q(**{f"{prefix}revoked_at__isnull": True}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": now})
+    )
+
+
+def all_category_codes() -> list[str]:
+    return list(DataCategory.objects.values_list("code", flat=True))
+
+
+def client_access(*, agency: Agency, client: Client) -> ClientAccess | None:
+    """The agency's access to the client, or None when it has none.
+
+    The recording agency sees everything. Any other agency needs the object permission
+    on the client (django-guardian, granted to the agency's group) and sees the
+    categories of its active grants. Contact details of a client under a non-disclosure
+    order stay with the recording agency.
+    """
+    codes = all_category_codes()
+    if client.recorded_by_id == agency.pk:
+        return ClientAccess(
+            client=client, agency=agency, is_owner=True, categories=frozenset(codes)
+        )
+    if not ObjectPermissionChecker(agency.group).has_perm(VIEW_CLIENT, client):
+        return None
+    granted = set(
+        DataCategory.objects.filter(
+            Exists(
+                AccessGrant.categories.through.objects.filter(
+                    datacategory_id=OuterRef("pk"),
+                    accessgrant__client=client,
+                    accessgrant__agency=agency,
+                ).filter(active_grants_q(prefix="accessgrant__"))
+            )
+        ).values_list("code", flat=True)
+    )
+    if not granted:
+        return None
+    withheld = {code: str(NOT_GRANTED) for code in codes if code not in granted}
+    if client.address_protected and DataCategory.CONTACT in granted:
+        granted.discard(DataCategory.CONTACT)
+        withheld[DataCategory.CONTACT] = str(ADDRESS_PROTECTED)
+    return ClientAccess(
+        client=client,
+        agency=agency,
+        is_owner=False,
+        categories=frozenset(granted),
+        withheld=withheld,
+    )
+
+
+def client_for_agency(*, agency: Agency | None, public_id: UUID) -> ClientAccess:
+    """The one access helper for a client page: the client and what to show, or 404."""
+    if agency is None:
+        raise Http404
+    client = get_object_or_404(
+        Client.objects.select_related("home_municipality", "recorded_by"), public_id=public_id
+    )
+    access = client_access(agency=agency, client=client)
+    if access is None:
+        raise Http404
+    return access
+
+
+def client_find_by_index(*, hetu_index: str) -> Client | None:
+    return Client.objects.filter(hetu_index=hetu_index).first()
+
+
+def referral_for_agency(*, agency: Agency | None, public_id: UUID) -> Referral:
+    """A referral that the agency sent or received; any other is a 404. Drafts stay with
+    their sender."""
+    if agency is None:
+        raise Http404
+    visible = Q(sender_agency=agency) | (
+        Q(recipient_agency=agency) & ~Q(status=ReferralStatus.DRAFT)
+    )
+    return get_object_or_404(
+        Referral.objects.filter(visible).select_related(
+            "client__home_municipality",
+            "client__recorded_by",
+            "release__rise_unit",
+            "release__municipality_after",
+            "sender_agency",
+            "sender_user",
+            "recipient_agency",
+            "recipient_person",
+            "assigned_to",
+            "basis",
+        ),
+        public_id=public_id,
+    )
+
+
+def _category_visible(*, agency: Agency, code: str) -> Exists:
+    """For a referral queryset: may `agency` see category `code` of the row's client now?"""
+    grants = AccessGrant.objects.filter(
+        active_grants_q(),
+        client_id=OuterRef("client_id"),
+        agency=agency,
+        categories__code=code,
+    )
+    return Exists(grants)
+
+
+def referral_inbox(*, agency: Agency) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(recipient_agency=agency)
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related(
+            "client__home_municipality",
+            "release",
+            "sender_agency",
+            "assigned_to",
+            "recipient_person",
+        )
+        .annotate(
+            identity_visible=_category_visible(agency=agency, code=DataCategory.IDENTITY),
+            release_visible=_category_visible(agency=agency, code=DataCategory.RELEASE),
+        )
+    )
+
+
+def referral_outbox(*, agency: Agency) -> QuerySet[Referral]:
+    return Referral.objects.filter(sender_agency=agency).select_related(
+        "client", "release", "recipient_agency", "recipient_person", "assigned_to"
+    )
+
+
+def referral_unread_count(*, agency: Agency) -> int:
+    return Referral.objects.filter(recipient_agency=agency, status=ReferralStatus.SENT).count()
+
+
+def client_referrals(*, agency: Agency, client: Client) -> QuerySet[Referral]:
+    """The client's referrals that this agency sent or received."""
+    return (
+        Referral.objects.filter(client=client)
+        .filter(
+            Q(sender_agency=agency) | (Q(recipient_agency=agency) & ~Q(status=ReferralStatus.DRAFT))
+        )
+        .select_related("sender_agency", "recipient_agency", "basis")
+    )
+
+
+def consents_valid_on(*, client: Client, day: date) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(client=client, withdrawn_at__isnull=True, given_on__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .select_related("recipient_agency")
+        .prefetch_related("categories")
+    )
+
+
+def consented_categories(*, client: Client, recipient: Agency, day: date) -> dict[str, Consent]:
+    """Category code -> a valid consent that lets `recipient` receive it."""
+    covered: dict[str, Consent] = {}
+    for consent in consents_valid_on(client=client, day=day):
+        if consent.recipient_agency_id == recipient.pk or consent.recipient_kind == recipient.kind:
+            for category in consent.categories.all():
+                covered.setdefault(category.code, consent)
+    return covered
+
+
+def basis_allowed_categories(
+    *, basis: LegalBasis, discloser: Agency, recipient: Agency
+) -> QuerySet[DisclosureRule]:
+    return DisclosureRule.objects.filter(
+        basis=basis, discloser_kind=discloser.kind, recipient_kind=recipient.kind
+    ).select_related("category")
+
+
+def legal_bases() -> QuerySet[LegalBasis]:
+    return LegalBasis.objects.all()
+
+
+@dataclass(frozen=True)
+class CardSection:
+    code: str
+    title: str
+    visible: bool
+    reason: str
+    rows: list[tuple[str, str]]
+
+
+def client_card(*, access: ClientAccess) -> list[CardSection]:
+    """The client's data as one agency may see it, one section per data category.
+
+    Templates render these sections and never read the client model themselves, so a
+    category that is not disclosed cannot leak through a template.
+    """
+    client = access.client
+    rows: dict[str, list[tuple[str, str]]] = {
+        DataCategory.IDENTITY: [
+            (str(_("Name")), f"{client.first_name} {client.last_name}"),
+            (
+                str(_("Personal identity code")),
+                decrypt(client.hetu_encrypted) if client.hetu_encrypted else str(_("none")),
+            ),
+            *(
+                [(str(_("Temporary identifier")), client.temporary_id)]
+                if client.temporary_id
+                else []
+            ),
+            (str(_("Date of birth")), client.birth_date.strftime("%d.%m.%Y")),
+            (str(_("Home municipality")), str(client.home_municipality)),
+            (str(_("Mother tongue")), str(client.get_mother_tongue_display())),
+            (str(_("Service language")), str(client.get_service_language_display())),
+        ],
+        DataCategory.CONTACT: [
+            (str(_("Phone")), client.phone or "–"),
+            (str(_("E-mail")), client.email or "–"),
+            (str(_("Address")), client.address or "–"),
+        ],
+        DataCategory.RELEASE: [
+            (
+                str(_("Release")),
+                f"{release.expected_date:%d.%m.%Y} · {release.get_release_type_display()} · "
+                f"{release.rise_unit} · {release.municipality_after}",
+            )
+            for release in client.releases.select_related("rise_unit", "municipality_after")
+        ],
+    }
+    sections = []
+    for category in DataCategory.objects.all():
+        visible = access.shown(category.code)
+        sections.append(
+            CardSection(
+                code=category.code,
+                title=str(category),
+                visible=visible,
+                reason="" if visible else access.reason(category.code),
+                rows=rows.get(category.code, []) if visible else [],
+            )
+        )
+    return sections

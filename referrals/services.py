@@ -1,0 +1,497 @@
+"""Writes of client data. Each function is one transaction; referral status changes only
+along TRANSITIONS."""
+
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from agencies.models import Agency, Municipality, User
+from referrals.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
+from referrals.models import (
+    AccessGrant,
+    Client,
+    Consent,
+    DataCategory,
+    DisclosureLogEntry,
+    LegalBasis,
+    LogPurpose,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Release,
+    UseLogEntry,
+)
+from referrals.selectors import (
+    VIEW_CLIENT,
+    active_grants_q,
+    basis_allowed_categories,
+    client_find_by_index,
+    consented_categories,
+)
+
+S = ReferralStatus
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
+    S.SENT: frozenset({S.OPENED, S.ACCEPTED, S.RETURNED, S.WITHDRAWN}),
+    S.OPENED: frozenset({S.ACCEPTED, S.RETURNED, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset({S.CLOSED}),
+    S.RETURNED: frozenset({S.CLOSED}),
+    S.WITHDRAWN: frozenset(),
+    S.CLOSED: frozenset(),
+}
+# Which side of the referral may move it into each status.
+SENDER_MOVES = frozenset({S.SENT, S.WITHDRAWN})
+RECIPIENT_MOVES = frozenset({S.OPENED, S.ACCEPTED, S.RETURNED, S.CLOSED})
+# Statuses in which the recipient no longer needs the client's data.
+REVOKING = frozenset({S.RETURNED, S.WITHDRAWN, S.CLOSED})
+
+
+class ReferralConflict(ValidationError):
+    """Someone else moved the referral first."""
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+# Clients ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_create(
+    *,
+    recorded_by: Agency,
+    hetu: str = "",
+    birth_date: date | None = None,
+    first_name: str,
+    last_name: str,
+    home_municipality: Municipality,
+    mother_tongue: str,
+    service_language: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    address_protected: bool = False,
+) -> Client:
+    client = Client(
+        recorded_by=recorded_by,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        home_municipality=home_municipality,
+        mother_tongue=mother_tongue,
+        service_language=service_language,
+        phone=phone,
+        email=email,
+        address=address,
+        address_protected=address_protected,
+    )
+    if hetu:
+        code = hetu_normalise(hetu)
+        index = blind_index(code)
+        if client_find_by_index(hetu_index=index) is not None:
+            raise ValidationError(
+                {"hetu": _("A client with this identity code is already in Polku.")},
+                code="duplicate",
+            )
+        from_code = hetu_birth_date(code)
+        if birth_date is not None and birth_date != from_code:
+            raise ValidationError(
+                {"birth_date": _("The date of birth does not match the identity code.")}
+            )
+        client.hetu_encrypted, client.hetu_index, client.birth_date = (
+            encrypt(code),
+            index,
+            from_code,
+        )
+    else:
+        if birth_date is None:
+            raise ValidationError(
+                {"birth_date": _("Give the date of birth when there is no identity code.")}
+            )
+        client.birth_date = birth_date
+        # Readable, unguessable and unique; never derived from personal data.
+        client.temporary_id = f"POLKU-{secrets.token_hex(4).upper()}"
+    client.full_clean()
+    client.save()
+    return client
+
+
+# Consent ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    client: Client,
+    agency: Agency,
+    user: User,
+    recipient_agency: Agency | None,
+    recipient_kind: str,
+    categories: Iterable[DataCategory],
+    given_on: date,
+    method: str,
+    valid_until: date | None,
+) -> Consent:
+    categories = list(categories)
+    if not categories:
+        raise ValidationError({"categories": _("Choose at least one kind of data.")})
+    if given_on > today():
+        raise ValidationError({"given_on": _("A consent cannot be given in the future.")})
+    consent = Consent(
+        client=client,
+        recorded_by=agency,
+        recorded_by_user=user,
+        recipient_agency=recipient_agency,
+        recipient_kind=recipient_kind,
+        given_on=given_on,
+        method=method,
+        valid_until=valid_until,
+    )
+    consent.full_clean()
+    consent.save()
+    consent.categories.set(categories)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent) -> int:
+    """Withdraw the consent and revoke, at once, every grant that rests on it."""
+    Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    return grants_revoke(
+        grants=AccessGrant.objects.filter(consent=consent), reason=_("consent withdrawn")
+    )
+
+
+# Access grants ---------------------------------------------------------------------
+
+
+def grants_revoke(*, grants: Iterable[AccessGrant], reason: str) -> int:
+    """Revoke the grants; drop the agency's object permission where none is left."""
+    grants = [g for g in grants if g.revoked_at is None]
+    if not grants:
+        return 0
+    AccessGrant.objects.filter(pk__in=[g.pk for g in grants]).update(
+        revoked_at=timezone.now(), revoke_reason=reason[:200]
+    )
+    for agency_id, client_id in {(g.agency_id, g.client_id) for g in grants}:
+        still = AccessGrant.objects.filter(
+            active_grants_q(), agency_id=agency_id, client_id=client_id
+        )
+        if not still.exists():
+            agency = Agency.objects.select_related("group").get(pk=agency_id)
+            remove_perm(VIEW_CLIENT, agency.group, Client.objects.get(pk=client_id))
+    return len(grants)
+
+
+def _grant(
+    *,
+    referral: Referral,
+    categories: list[DataCategory],
+    consent: Consent | None,
+    basis: LegalBasis,
+) -> AccessGrant:
+    grant = AccessGrant.objects.create(
+        client=referral.client,
+        agency=referral.recipient_agency,
+        basis=basis,
+        referral=referral,
+        consent=consent,
+        valid_from=timezone.now(),
+        valid_until=end_of_day(consent.valid_until) if consent and consent.valid_until else None,
+    )
+    grant.categories.set(categories)
+    return grant
+
+
+# Referrals -------------------------------------------------------------------------
+
+
+def referral_check_disclosure(
+    *,
+    client: Client,
+    sender: Agency,
+    recipient: Agency,
+    basis: LegalBasis,
+    categories: list[DataCategory],
+) -> dict[str, Consent]:
+    """Check that the basis, or the client's consent, covers every category for the
+    recipient. Returns the consents relied on, by category code."""
+    if recipient.pk == sender.pk:
+        raise ValidationError({"recipient_agency": _("Choose another agency than your own.")})
+    if not categories:
+        raise ValidationError({"categories": _("Choose at least one kind of data.")})
+    consented = consented_categories(client=client, recipient=recipient, day=today())
+    if basis.is_consent:
+        if not consented:
+            raise ValidationError(
+                {"basis": _("No valid consent of the client covers this recipient.")}
+            )
+        allowed: set[str] = set()
+    else:
+        allowed = {
+            rule.category.code
+            for rule in basis_allowed_categories(basis=basis, discloser=sender, recipient=recipient)
+        }
+        if not allowed:
+            raise ValidationError(
+                {
+                    "recipient_agency": _(
+                        "%(basis)s does not allow disclosing to %(agency)s. Choose another "
+                        "basis, or record the client's consent first."
+                    )
+                    % {"basis": basis, "agency": recipient}
+                }
+            )
+    uncovered = [c for c in categories if c.code not in allowed and c.code not in consented]
+    if uncovered:
+        raise ValidationError(
+            {
+                "categories": _("Neither the basis nor a valid consent covers: %(categories)s.")
+                % {"categories": ", ".join(str(c) for c in uncovered)}
+            }
+        )
+    return {c.code: consented[c.code] for c in categories if c.code not in allowed}
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    client: Client,
+    sender: Agency,
+    user: User,
+    recipient_agency: Agency,
+    recipient_person: User | None,
+    basis: LegalBasis,
+    categories: list[DataCategory],
+    message: str,
+    release: Release | None = None,
+    send: bool = True,
+    submission_key: UUID | None = None,
+) -> Referral:
+    """Create a referral, and send it unless it is a draft. The same submission key
+    returns the referral it already made."""
+    if submission_key is not None:
+        existing = Referral.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    referral_check_disclosure(
+        client=client, sender=sender, recipient=recipient_agency, basis=basis, categories=categories
+    )
+    if (
+        recipient_person is not None
+        and not recipient_person.memberships.filter(agency=recipient_agency).exists()
+    ):
+        raise ValidationError(
+            {"recipient_person": _("The contact person must belong to the recipient agency.")}
+        )
+    referral = Referral(
+        client=client,
+        release=release,
+        sender_agency=sender,
+        sender_user=user,
+        recipient_agency=recipient_agency,
+        recipient_person=recipient_person,
+        basis=basis,
+        message=message.strip(),
+        submission_key=submission_key,
+    )
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        # A double submission that raced this one past the check above.
+        return Referral.objects.get(submission_key=submission_key)
+    referral.categories.set(categories)
+    if send:
+        return referral_send(referral=referral, user=user, agency=sender)
+    return referral
+
+
+@transaction.atomic
+def referral_send(*, referral: Referral, user: User, agency: Agency) -> Referral:
+    """Send a draft: check the disclosure again, grant access and log the disclosure."""
+    categories = list(referral.categories.all())
+    consents = referral_check_disclosure(
+        client=referral.client,
+        sender=referral.sender_agency,
+        recipient=referral.recipient_agency,
+        basis=referral.basis,
+        categories=categories,
+    )
+    referral = _transition(
+        referral=referral, to=S.SENT, user=user, agency=agency, sent_at=timezone.now()
+    )
+    by_basis = [c for c in categories if c.code not in consents]
+    if by_basis:
+        _grant(referral=referral, categories=by_basis, consent=None, basis=referral.basis)
+    consent_basis = LegalBasis.objects.get(is_consent=True) if consents else referral.basis
+    for consent in {c.pk: c for c in consents.values()}.values():
+        _grant(
+            referral=referral,
+            categories=[c for c in categories if consents.get(c.code) == consent],
+            consent=consent,
+            basis=consent_basis,
+        )
+    assign_perm(VIEW_CLIENT, referral.recipient_agency.group, referral.client)
+    DisclosureLogEntry.objects.bulk_create(
+        DisclosureLogEntry(
+            client=referral.client,
+            categories=sorted(c.code for c in group),
+            discloser_agency=referral.sender_agency,
+            discloser_user=user,
+            recipient_agency=referral.recipient_agency,
+            basis=consent_basis if consent else referral.basis,
+            consent=consent,
+            referral=referral,
+            purpose=LogPurpose.REFERRAL,
+        )
+        for consent, group in _groups_by_consent(categories, consents)
+    )
+    return referral
+
+
+def _groups_by_consent(
+    categories: list[DataCategory], consents: dict[str, Consent]
+) -> list[tuple[Consent | None, list[DataCategory]]]:
+    groups: dict[int | None, tuple[Consent | None, list[DataCategory]]] = {}
+    for category in categories:
+        consent = consents.get(category.code)
+        groups.setdefault(consent.pk if consent else None, (consent, []))[1].append(category)
+    return list(groups.values())
+
+
+def referral_open(*, referral: Referral, user: User, agency: Agency) -> Referral:
+    """The recipient's first look marks a sent referral opened; later looks change nothing."""
+    if referral.status != S.SENT or referral.recipient_agency_id != agency.pk:
+        return referral
+    try:
+        return _transition(referral=referral, to=S.OPENED, user=user, agency=agency)
+    except ReferralConflict:
+        referral.refresh_from_db()
+        return referral
+
+
+def referral_accept(*, referral: Referral, user: User, agency: Agency, assignee: User) -> Referral:
+    if not assignee.memberships.filter(agency=agency).exists():
+        raise ValidationError({"assignee": _("The responsible person must belong to your agency.")})
+    return _transition(
+        referral=referral, to=S.ACCEPTED, user=user, agency=agency, assigned_to=assignee
+    )
+
+
+def referral_return(*, referral: Referral, user: User, agency: Agency, reason: str) -> Referral:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tell the sender why the referral is returned.")})
+    return _transition(
+        referral=referral,
+        to=S.RETURNED,
+        user=user,
+        agency=agency,
+        note=reason,
+        return_reason=reason,
+    )
+
+
+def referral_withdraw(
+    *, referral: Referral, user: User, agency: Agency, note: str = ""
+) -> Referral:
+    return _transition(referral=referral, to=S.WITHDRAWN, user=user, agency=agency, note=note)
+
+
+def referral_close(*, referral: Referral, user: User, agency: Agency, note: str = "") -> Referral:
+    return _transition(referral=referral, to=S.CLOSED, user=user, agency=agency, note=note)
+
+
+def referral_allowed_moves(*, referral: Referral, agency: Agency) -> frozenset[str]:
+    """The statuses `agency` may move the referral into now."""
+    moves = set(TRANSITIONS[referral.status])
+    if referral.sender_agency_id == agency.pk:
+        allowed = SENDER_MOVES | ({S.CLOSED} if referral.status == S.RETURNED else set())
+        return frozenset(moves & allowed)
+    if referral.recipient_agency_id == agency.pk:
+        allowed = RECIPIENT_MOVES - ({S.CLOSED} if referral.status == S.RETURNED else set())
+        return frozenset(moves & allowed)
+    return frozenset()
+
+
+@transaction.atomic
+def _transition(
+    *,
+    referral: Referral,
+    to: str,
+    user: User,
+    agency: Agency,
+    note: str = "",
+    **changes: object,
+) -> Referral:
+    """Move the referral to `to` if that is allowed now; exactly one of two racing moves wins."""
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if to not in referral_allowed_moves(referral=current, agency=agency):
+        raise _conflict(current)
+    won = Referral.objects.filter(pk=current.pk, status=current.status).update(
+        status=to, updated_at=timezone.now(), **changes
+    )
+    if not won:
+        raise _conflict(Referral.objects.get(pk=current.pk))
+    ReferralEvent.objects.create(
+        referral=current, status=to, actor=user, actor_agency=agency, note=note
+    )
+    if to in REVOKING:
+        grants_revoke(grants=current.grants.all(), reason=str(S(to).label))
+    current.refresh_from_db()
+    return current
+
+
+def _conflict(referral: Referral) -> ReferralConflict:
+    last = referral.events.select_related("actor").order_by("-at", "-pk").first()
+    if last is None:
+        return ReferralConflict(_("The referral cannot be moved from its current status."))
+    return ReferralConflict(
+        _("%(person)s already marked this referral %(status)s at %(time)s.")
+        % {
+            "person": last.actor.display_name,
+            "status": S(last.status).label.lower(),
+            "time": timezone.localtime(last.at).strftime("%d.%m.%Y %H:%M"),
+        },
+        code="conflict",
+    )
+
+
+# Logs ------------------------------------------------------------------------------
+
+
+def use_log_write(
+    *,
+    user: User,
+    agency: Agency,
+    clients: Iterable[tuple[Client | int, Iterable[str]]],
+    purpose: str,
+    path: str,
+) -> None:
+    """One use-log row per client shown, with the categories shown (Act 703/2023 §10)."""
+    UseLogEntry.objects.bulk_create(
+        UseLogEntry(
+            user=user,
+            username=user.username,
+            agency=agency,
+            client_id=client if isinstance(client, int) else client.pk,
+            categories=sorted(set(codes)),
+            purpose=purpose,
+            path=path[:300],
+        )
+        for client, codes in clients
+    )

@@ -1,0 +1,450 @@
+import uuid
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.http import AuthenticatedRequest
+from agencies.models import Agency, AgencyKind, ContactPerson, User
+from agencies.selectors import agency_list, agency_members
+from referrals.filters import InboxFilter
+from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
+from referrals.models import (
+    Consent,
+    DataCategory,
+    LegalBasis,
+    LogPurpose,
+    Referral,
+    ReferralStatus,
+    Release,
+)
+from referrals.selectors import (
+    ClientAccess,
+    basis_allowed_categories,
+    client_access,
+    client_card,
+    client_for_agency,
+    client_referrals,
+    consented_categories,
+    referral_for_agency,
+    referral_inbox,
+    referral_outbox,
+)
+from referrals.services import (
+    ReferralConflict,
+    consent_record,
+    consent_withdraw,
+    referral_accept,
+    referral_allowed_moves,
+    referral_close,
+    referral_create,
+    referral_open,
+    referral_return,
+    referral_send,
+    referral_withdraw,
+    today,
+    use_log_write,
+)
+
+PAGE_SIZE = 25
+
+
+def _agency(request: AuthenticatedRequest) -> Agency:
+    agency = request.acting.agency
+    if agency is None:
+        raise PermissionDenied
+    return agency
+
+
+def _log_use(request: AuthenticatedRequest, access: ClientAccess, purpose: str) -> None:
+    use_log_write(
+        user=request.user,
+        agency=access.agency,
+        clients=[(access.client, access.categories)],
+        purpose=purpose,
+        path=request.path,
+    )
+
+
+# Clients and consent ---------------------------------------------------------------
+
+
+@login_required
+def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    agency = _agency(request)
+    access = client_for_agency(agency=agency, public_id=public_id)
+    _log_use(request, access, LogPurpose.CLIENT_RECORD)
+    return render(
+        request,
+        "referrals/client_detail.html",
+        {
+            "access": access,
+            "card": client_card(access=access),
+            "consents": (
+                access.client.consents.select_related("recipient_agency").prefetch_related(
+                    "categories"
+                )
+                if access.is_owner
+                else []
+            ),
+            "referrals": client_referrals(agency=agency, client=access.client),
+        },
+    )
+
+
+def _owner_access(request: AuthenticatedRequest, public_id: UUID) -> ClientAccess:
+    """Consent is recorded by the agency that recorded the client."""
+    access = client_for_agency(agency=_agency(request), public_id=public_id)
+    if not access.is_owner:
+        raise Http404
+    return access
+
+
+@login_required
+def consent_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    access = _owner_access(request, public_id)
+    form = ConsentForm(request.POST or None, initial={"given_on": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_record(
+                client=access.client,
+                agency=access.agency,
+                user=request.user,
+                recipient_agency=data["recipient_agency"],
+                recipient_kind=data["recipient_kind"],
+                categories=data["categories"],
+                given_on=data["given_on"],
+                method=data["method"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("client-detail", public_id=access.client.public_id)
+    return render(request, "referrals/consent_form.html", {"form": form, "client": access.client})
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    agency = _agency(request)
+    consent = get_object_or_404(
+        Consent.objects.select_related("client"), public_id=public_id, recorded_by=agency
+    )
+    revoked = consent_withdraw(consent=consent)
+    messages.success(
+        request,
+        _("The consent was withdrawn; %(count)d access grant(s) resting on it ended.")
+        % {"count": revoked},
+    )
+    return redirect("client-detail", public_id=consent.client.public_id)
+
+
+# Sending ---------------------------------------------------------------------------
+
+
+def _suggested_recipient(access: ClientAccess, release: Release | None) -> Agency | None:
+    """The employment area's agency for the municipality the client lives in after release."""
+    municipality = release.municipality_after if release else access.client.home_municipality
+    return (
+        agency_list(municipality=municipality)
+        .filter(kind=AgencyKind.EMPLOYMENT_AREA, employment_area=municipality.employment_area)
+        .first()
+    )
+
+
+def _named_contact(recipient: Agency | None) -> User | None:
+    if recipient is None:
+        return None
+    contact = (
+        ContactPerson.objects.filter(agency=recipient, topic__code="rise")
+        .select_related("person")
+        .first()
+    )
+    return contact.person if contact else None
+
+
+def _suggested_basis(sender: Agency, recipient: Agency | None) -> LegalBasis | None:
+    if recipient is None:
+        return None
+    return (
+        LegalBasis.objects.filter(
+            rules__discloser_kind=sender.kind, rules__recipient_kind=recipient.kind
+        )
+        .order_by("ordering")
+        .first()
+    )
+
+
+def _category_hints(
+    access: ClientAccess, sender: Agency, recipient: Agency | None, basis: LegalBasis | None
+) -> dict[str, tuple[str, str]]:
+    """For each category: covered by the "basis", by "consent", or by "none", and a hint."""
+    if recipient is None or basis is None:
+        return {}
+    rules = (
+        {}
+        if basis.is_consent
+        else {
+            rule.category.code: rule
+            for rule in basis_allowed_categories(basis=basis, discloser=sender, recipient=recipient)
+        }
+    )
+    consented = consented_categories(client=access.client, recipient=recipient, day=today())
+    hints = {}
+    for category in DataCategory.objects.all():
+        if category.code in rules:
+            limitation = rules[category.code].limitation
+            text = _("Allowed by the basis") + (f" ({limitation})" if limitation else "")
+            hints[category.code] = ("basis", text)
+        elif category.code in consented:
+            hints[category.code] = ("consent", _("Covered by the client's consent"))
+        else:
+            hints[category.code] = ("none", _("Not allowed: needs the client's consent"))
+    return hints
+
+
+@login_required
+def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    sender = _agency(request)
+    access = client_for_agency(agency=sender, public_id=public_id)
+    release_id = request.GET.get("release") or request.POST.get("release")
+    release = (
+        Release.objects.filter(client=access.client, public_id=release_id)
+        .select_related("municipality_after__employment_area")
+        .first()
+        if release_id
+        else None
+    )
+    contact_people = (
+        User.objects.filter(contact_roles__isnull=False, is_active=True)
+        .exclude(memberships__agency=sender)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    # GET with chosen values (the htmx refresh, or the no-JS "update" button) re-suggests.
+    chosen = request.POST if request.method == "POST" else request.GET
+    recipient = Agency.objects.filter(pk=chosen.get("recipient_agency") or 0).first()
+    recipient = recipient or _suggested_recipient(access, release)
+    basis = LegalBasis.objects.filter(pk=chosen.get("basis") or 0).first()
+    basis = basis or _suggested_basis(sender, recipient)
+    hints = _category_hints(access, sender, recipient, basis)
+    if request.method == "POST":
+        form = ReferralForm(request.POST, sender=sender, contact_people=contact_people)
+    else:
+        allowed = [code for code, (cover, _text) in hints.items() if cover == "basis"]
+        form = ReferralForm(
+            initial={
+                "recipient_agency": recipient,
+                "recipient_person": (chosen.get("recipient_person") or _named_contact(recipient)),
+                "basis": basis,
+                "categories": DataCategory.objects.filter(code__in=allowed),
+                "message": chosen.get("message", ""),
+                "submission_key": uuid.uuid4(),
+            },
+            sender=sender,
+            contact_people=contact_people,
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = referral_create(
+                client=access.client,
+                sender=sender,
+                user=request.user,
+                recipient_agency=data["recipient_agency"],
+                recipient_person=data["recipient_person"],
+                basis=data["basis"],
+                categories=list(data["categories"]),
+                message=data["message"],
+                release=release,
+                send="draft" not in request.POST,
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if referral.status == ReferralStatus.DRAFT:
+                messages.success(request, _("The referral was saved as a draft."))
+            else:
+                messages.success(
+                    request,
+                    _("The referral was sent to %(agency)s.")
+                    % {"agency": referral.recipient_agency},
+                )
+            return redirect("referral-detail", public_id=referral.public_id)
+    _log_use(request, access, LogPurpose.REFERRAL)
+    codes = dict(DataCategory.objects.values_list("pk", "code"))
+    category_rows = [
+        (checkbox, *hints.get(codes[int(str(checkbox.data["value"]))], ("", "")))
+        for checkbox in form["categories"]
+    ]
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "access": access, "release": release, "category_rows": category_rows},
+    )
+
+
+# One referral ----------------------------------------------------------------------
+
+
+def _referral_context(
+    request: AuthenticatedRequest,
+    referral: Referral,
+    accept_form: AcceptForm | None = None,
+    return_form: ReturnForm | None = None,
+) -> dict[str, object]:
+    agency = _agency(request)
+    return {
+        "referral": referral,
+        "events": referral.events.select_related("actor", "actor_agency"),
+        "moves": referral_allowed_moves(referral=referral, agency=agency),
+        "is_sender": referral.sender_agency_id == agency.pk,
+        "accept_form": accept_form
+        or AcceptForm(members=agency_members(agency=agency), initial={"assignee": request.user}),
+        "return_form": return_form or ReturnForm(),
+        "note_form": NoteForm(),
+    }
+
+
+@login_required
+def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    agency = _agency(request)
+    referral = referral_for_agency(agency=agency, public_id=public_id)
+    referral = referral_open(referral=referral, user=request.user, agency=agency)
+    access = client_access(agency=agency, client=referral.client)
+    context = _referral_context(request, referral)
+    context["card"] = client_card(access=access) if access else None
+    context["categories"] = referral.categories.all()
+    if access:
+        _log_use(request, access, LogPurpose.REFERRAL)
+    return render(request, "referrals/referral_detail.html", context)
+
+
+@login_required
+@require_POST
+def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -> HttpResponse:
+    """Accept, return, withdraw, close or send a referral. An htmx request gets the actions
+    panel back in place; a plain form post gets the page."""
+    agency = _agency(request)
+    referral = referral_for_agency(agency=agency, public_id=public_id)
+    accept_form = AcceptForm(request.POST, members=agency_members(agency=agency))
+    return_form = ReturnForm(request.POST)
+    note_form = NoteForm(request.POST)
+    note_form.is_valid()
+    note = note_form.cleaned_data.get("note", "")
+    error = ""
+    try:
+        if action == "accept":
+            if not accept_form.is_valid():
+                raise ValidationError({"assignee": accept_form.errors["assignee"]})
+            referral = referral_accept(
+                referral=referral,
+                user=request.user,
+                agency=agency,
+                assignee=accept_form.cleaned_data["assignee"],
+            )
+        elif action == "return":
+            return_form.is_valid()
+            referral = referral_return(
+                referral=referral,
+                user=request.user,
+                agency=agency,
+                reason=return_form.cleaned_data.get("reason", ""),
+            )
+        elif action == "withdraw":
+            referral = referral_withdraw(
+                referral=referral, user=request.user, agency=agency, note=note
+            )
+        elif action == "close":
+            referral = referral_close(
+                referral=referral, user=request.user, agency=agency, note=note
+            )
+        elif action == "send":
+            referral = referral_send(referral=referral, user=request.user, agency=agency)
+        else:
+            raise Http404
+    except ValidationError as failure:
+        errors = failure.message_dict if hasattr(failure, "error_dict") else {"": failure.messages}
+        if "reason" in errors:
+            return_form.add_error("reason", errors.pop("reason"))
+        if "assignee" in errors:
+            accept_form.add_error("assignee", errors.pop("assignee"))
+        error = " ".join(message for messages_ in errors.values() for message in messages_)
+        referral.refresh_from_db()
+        status = 409 if isinstance(failure, ReferralConflict) else 400
+    else:
+        messages.success(
+            request,
+            _("Saved: the referral is now %(status)s.")
+            % {"status": referral.get_status_display().lower()},
+        )
+        if not request.htmx:  # type: ignore[attr-defined]
+            return redirect("referral-detail", public_id=referral.public_id)
+        status = 200
+    context = _referral_context(request, referral, accept_form=accept_form, return_form=return_form)
+    context["error"] = error
+    if request.htmx:  # type: ignore[attr-defined]
+        # htmx swaps only successful responses; the panel shows the errors in place.
+        return render(request, "referrals/_referral_actions.html", context)
+    access = client_access(agency=agency, client=referral.client)
+    context["card"] = client_card(access=access) if access else None
+    context["categories"] = referral.categories.all()
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+# Lists -----------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    agency = _agency(request)
+    filterset = InboxFilter(
+        request.GET, queryset=referral_inbox(agency=agency), request=request, agency=agency
+    )
+    referrals = filterset.qs if filterset.is_valid() else referral_inbox(agency=agency).none()
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [
+        (r.client_id, ["identity", *(["release"] if r.release_visible else [])])
+        for r in page
+        if r.identity_visible
+    ]
+    if shown:
+        use_log_write(
+            user=request.user,
+            agency=agency,
+            clients=shown,
+            purpose=LogPurpose.INBOX,
+            path=request.path,
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"filter": filterset, "page": page, "query_string": query.urlencode()},
+    )
+
+
+@login_required
+def outbox(request: AuthenticatedRequest) -> HttpResponse:
+    agency = _agency(request)
+    page = Paginator(referral_outbox(agency=agency), PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        use_log_write(
+            user=request.user,
+            agency=agency,
+            clients=[(r.client_id, ["identity"]) for r in page],
+            purpose=LogPurpose.REFERRAL,
+            path=request.path,
+        )
+    return render(request, "referrals/outbox.html", {"page": page})
