@@ -62,9 +62,8 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.filters["assigned_to"].queryset = agency_members(agency=agency)
 
-    def filter_name(
-        self, queryset: QuerySet[Referral], name: str, value: str
-    ) -> QuerySet[Referral]:
+    # The inbox queryset carries the identity_visible annotation (referrals.selectors).
+    def filter_name(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         # Only rows whose identity the agency may see can match a name.
         queryset = queryset.filter(identity_visible=True)
         for term in value.split()[:5]:
