@@ -112,3 +112,12 @@ def agency_members(*, agency: Agency) -> QuerySet[User]:
     return User.objects.filter(memberships__agency=agency, is_active=True).order_by(
         "last_name", "first_name"
     )
+
+
+# Roles that work with clients (Act 703/2023 §9: access is role-based). Data protection
+# officers and agency administrators read logs and keep settings, not client records.
+CLIENT_WORK_ROLES = frozenset({Role.STAFF, Role.CONTACT_PERSON, Role.COORDINATOR})
+
+
+def membership_works_with_clients(*, membership: Membership | None) -> bool:
+    return membership is not None and membership.role in CLIENT_WORK_ROLES

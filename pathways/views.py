@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from agencies.http import AuthenticatedRequest
+from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency
 from pathways.forms import ReleaseForm
 from pathways.selectors import case_for_agency, case_stage_windows, cases_started_by
@@ -21,8 +21,8 @@ PAGE_SIZE = 25
 
 
 def _rise_agency(request: AuthenticatedRequest) -> Agency:
-    agency = request.acting.agency
-    if agency is None or agency.kind not in RISE_KINDS:
+    agency = client_work_agency(request)
+    if agency.kind not in RISE_KINDS:
         raise PermissionDenied
     return agency
 
@@ -71,7 +71,7 @@ def release_new(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    case, access = case_for_agency(agency=request.acting.agency, public_id=public_id)
+    case, access = case_for_agency(agency=client_work_agency(request), public_id=public_id)
     day = today()
     release_shown = access.shown("release") and case.release is not None
     use_log_write(

@@ -3,14 +3,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest
+from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency, AgencyKind, ContactPerson, User
 from agencies.selectors import agency_list, agency_members
 from referrals.filters import InboxFilter
@@ -55,13 +55,6 @@ from referrals.services import (
 PAGE_SIZE = 25
 
 
-def _agency(request: AuthenticatedRequest) -> Agency:
-    agency = request.acting.agency
-    if agency is None:
-        raise PermissionDenied
-    return agency
-
-
 def _log_use(request: AuthenticatedRequest, access: ClientAccess, purpose: str) -> None:
     use_log_write(
         user=request.user,
@@ -77,7 +70,7 @@ def _log_use(request: AuthenticatedRequest, access: ClientAccess, purpose: str) 
 
 @login_required
 def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    agency = _agency(request)
+    agency = client_work_agency(request)
     access = client_for_agency(agency=agency, public_id=public_id)
     _log_use(request, access, LogPurpose.CLIENT_RECORD)
     return render(
@@ -100,7 +93,7 @@ def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
 
 def _owner_access(request: AuthenticatedRequest, public_id: UUID) -> ClientAccess:
     """Consent is recorded by the agency that recorded the client."""
-    access = client_for_agency(agency=_agency(request), public_id=public_id)
+    access = client_for_agency(agency=client_work_agency(request), public_id=public_id)
     if not access.is_owner:
         raise Http404
     return access
@@ -135,7 +128,7 @@ def consent_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def consent_withdraw_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    agency = _agency(request)
+    agency = client_work_agency(request)
     consent = get_object_or_404(
         Consent.objects.select_related("client"), public_id=public_id, recorded_by=agency
     )
@@ -214,7 +207,7 @@ def _category_hints(
 
 @login_required
 def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    sender = _agency(request)
+    sender = client_work_agency(request)
     access = client_for_agency(agency=sender, public_id=public_id)
     release_id = request.GET.get("release") or request.POST.get("release")
     release = (
@@ -303,7 +296,7 @@ def _referral_context(
     accept_form: AcceptForm | None = None,
     return_form: ReturnForm | None = None,
 ) -> dict[str, object]:
-    agency = _agency(request)
+    agency = client_work_agency(request)
     return {
         "referral": referral,
         "events": referral.events.select_related("actor", "actor_agency"),
@@ -318,7 +311,7 @@ def _referral_context(
 
 @login_required
 def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    agency = _agency(request)
+    agency = client_work_agency(request)
     referral = referral_for_agency(agency=agency, public_id=public_id)
     referral = referral_open(referral=referral, user=request.user, agency=agency)
     access = client_access(agency=agency, client=referral.client)
@@ -335,7 +328,7 @@ def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
 def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -> HttpResponse:
     """Accept, return, withdraw, close or send a referral. An htmx request gets the actions
     panel back in place; a plain form post gets the page."""
-    agency = _agency(request)
+    agency = client_work_agency(request)
     referral = referral_for_agency(agency=agency, public_id=public_id)
     accept_form = AcceptForm(request.POST, members=agency_members(agency=agency))
     return_form = ReturnForm(request.POST)
@@ -407,7 +400,7 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    agency = _agency(request)
+    agency = client_work_agency(request)
     filterset = InboxFilter(
         request.GET, queryset=referral_inbox(agency=agency), request=request, agency=agency
     )
@@ -437,7 +430,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def outbox(request: AuthenticatedRequest) -> HttpResponse:
-    agency = _agency(request)
+    agency = client_work_agency(request)
     page = Paginator(referral_outbox(agency=agency), PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
         use_log_write(

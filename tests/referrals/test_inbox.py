@@ -1,0 +1,93 @@
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from referrals.models import Referral, ReferralStatus, UseLogEntry
+from referrals.services import today
+
+from ..factories import SentReferralFactory, agency, user
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response) -> list[Any]:
+    return list(response.context["page"].object_list)
+
+
+def test_inbox_lists_what_reached_the_agency_newest_first(login):
+    response = login("tym.oulu").get(reverse("inbox"))
+    referrals = rows(response)
+    assert {r.recipient_agency for r in referrals} == {agency("tym-oulu")}
+    assert ReferralStatus.DRAFT not in {r.status for r in referrals}
+    sent = [r.sent_at for r in referrals]
+    assert sent == sorted(sent, reverse=True)
+    assert "Tampere" not in {r.client.home_municipality.name_fi for r in referrals}
+
+
+def test_tampere_sees_none_of_oulus_referrals(login):
+    names = {r.client.last_name for r in rows(login("tym.tampere").get(reverse("inbox")))}
+    assert names == {"Salo"}
+
+
+def test_unread_count_in_the_navigation(login):
+    response = login("tym.oulu").get(reverse("inbox"))
+    unread = Referral.objects.filter(recipient_agency=agency("tym-oulu"), status="sent").count()
+    assert int(response.context["inbox_unread"]) == unread == 1
+    assert f'{unread}<span class="visually-hidden"> lukematonta</span>' in response.content.decode()
+
+
+def test_filters(login):
+    client = login("tym.oulu")
+    assert {r.status for r in rows(client.get(reverse("inbox"), {"status": "accepted"}))} == {
+        "accepted"
+    }
+    soon = (today() + datetime.timedelta(days=45)).isoformat()
+    near = rows(client.get(reverse("inbox"), {"released_until": soon}))
+    assert near
+    assert all(r.release.expected_date <= today() + datetime.timedelta(days=45) for r in near)
+    named = rows(client.get(reverse("inbox"), {"q": "lehto"}))
+    assert [r.client.last_name for r in named] == ["Lehto"]
+    mine = rows(client.get(reverse("inbox"), {"assigned_to": user("tym.oulu").pk}))
+    assert {r.assigned_to for r in mine} == {user("tym.oulu")}
+    by_release = rows(client.get(reverse("inbox"), {"order": "release"}))
+    dates = [r.release.expected_date for r in by_release]
+    assert dates == sorted(dates)
+
+
+def test_name_search_matches_only_granted_identities(login):
+    # Korhonen's referral was returned: Oulun seutu no longer sees his identity.
+    response = login("tym.oulu").get(reverse("inbox"), {"q": "Korhonen"})
+    assert rows(response) == []
+    all_rows = rows(login("tym.oulu").get(reverse("inbox")))
+    returned = next(r for r in all_rows if r.status == "returned")
+    assert not returned.identity_visible
+
+
+def test_inbox_writes_a_use_log_row_per_client_shown(login):
+    before = UseLogEntry.objects.count()
+    response = login("tym.oulu").get(reverse("inbox"))
+    shown = [r for r in rows(response) if r.identity_visible]
+    assert UseLogEntry.objects.count() == before + len(shown)
+    entry = UseLogEntry.objects.latest("pk")
+    assert entry.purpose == "inbox"
+    assert "identity" in entry.categories
+
+
+def fill_inbox_to(count: int) -> None:
+    received = Referral.objects.filter(recipient_agency=agency("tym-oulu")).exclude(status="draft")
+    for _ in range(count - received.count()):
+        SentReferralFactory()
+
+
+def test_inbox_query_count_does_not_grow(login, django_assert_max_num_queries):
+    client = login("tym.oulu")
+    fill_inbox_to(10)
+    with django_assert_max_num_queries(10) as ten:
+        assert client.get(reverse("inbox")).context["page"].paginator.count == 10
+    fill_inbox_to(500)
+    with django_assert_max_num_queries(len(ten)) as five_hundred:
+        response = client.get(reverse("inbox"))
+    assert response.context["page"].paginator.count == 500
+    assert len(five_hundred) == len(ten)
