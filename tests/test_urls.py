@@ -26,29 +26,3 @@ def test_admin_sends_anonymous_users_to_its_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
-
-
-@pytest.mark.permissions
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "username",
-    [
-        "rise.oulu",
-        "tym.oulu",
-        "tym.tampere",
-        "koordinaattori.oulu",
-        "hva.pohjois",
-        "kela.pohjoinen",
-        "priima.butti",
-        "tietosuoja",
-        "admin",
-    ],
-)
-def test_every_persona_can_open_every_page_without_a_server_error(login, username):
-    client = login(username)
-    for route in ROUTES:
-        response = client.get(route.path)
-        # A made-up id is a 404, a POST-only view a 405, a role-bound page a 403.
-        assert response.status_code in {200, 302, 403, 404, 405}, (username, route)
-        if route.name in {"home", "directory", "healthz"}:
-            assert response.status_code == 200, (username, route)
