@@ -1,11 +1,12 @@
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM = os.environ.get("POLKU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -58,3 +59,21 @@ def assert_accessible(axe: Axe):
         assert results.violations_count == 0, results.generate_report()
 
     return check
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Pages in contexts of their own (one per user), closed when the test ends so that no
+    page talks to the live server after its database is gone."""
+    contexts: list[BrowserContext] = []
+
+    def new(**options: Any) -> Page:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -1,7 +1,7 @@
 import datetime
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from referrals.identity import hetu_make
 from referrals.services import today
@@ -17,13 +17,13 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def test_release_referral_accept_and_the_sender_sees_it(
-    browser: Browser, live_server, personas, assert_accessible
+    open_page, live_server, personas, assert_accessible
 ):
     base = live_server.url
     release_day = today() + datetime.timedelta(days=70)
 
     # 1. The Rise contact person logs an upcoming release.
-    rise = browser.new_page()
+    rise = open_page()
     log_in(rise, base, "rise.oulu")
     rise.get_by_role("link", name="Vapautuvat").click()
     expect(rise.get_by_role("heading", level=1)).to_have_text("Vapautuvat")
@@ -68,7 +68,7 @@ def test_release_referral_accept_and_the_sender_sees_it(
     referral_url = rise.url
 
     # 3. The named contact person finds it in the inbox, opens and accepts it (htmx).
-    tym = browser.new_page()
+    tym = open_page()
     log_in(tym, base, "tym.oulu")
     expect(tym.get_by_role("link", name=re.compile(r"Saapuneet 2"))).to_be_visible()
     tym.get_by_role("link", name=re.compile("Saapuneet")).click()
@@ -97,9 +97,9 @@ def test_release_referral_accept_and_the_sender_sees_it(
 
 
 def test_returning_needs_a_reason_with_and_without_javascript(
-    browser: Browser, live_server, personas, assert_accessible
+    open_page, live_server, personas, assert_accessible
 ):
-    page = browser.new_page()
+    page = open_page()
     log_in(page, live_server.url, "tym.oulu")
     page.goto(f"{live_server.url}/referrals/inbox/?status=sent")
     page.get_by_role("link", name=re.compile("Mäkinen")).click()
@@ -111,9 +111,7 @@ def test_returning_needs_a_reason_with_and_without_javascript(
 
     # Without JavaScript the same forms post the page. (axe needs JavaScript, so the
     # page was scanned above.)
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(java_script_enabled=False)
     log_in(page, live_server.url, "tym.oulu")
     page.goto(f"{live_server.url}/referrals/inbox/?status=opened")
     page.get_by_role("link", name=re.compile("Mäkinen")).click()
@@ -125,4 +123,3 @@ def test_returning_needs_a_reason_with_and_without_javascript(
     page.get_by_role("button", name="Palauta lähettäjälle").click()
     expect(page.get_by_role("status")).to_contain_text("palautettu")
     expect(page.locator("#actions-heading")).to_contain_text("Palautettu")
-    context.close()
