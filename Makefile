@@ -54,7 +54,7 @@ format: venv
 	$(BIN)/ruff format .
 
 messages: venv
-	$(MANAGE) makemessages -l fi -l sv -l en --no-location --ignore=.venv --ignore=var --ignore=tests
+	$(MANAGE) makemessages -l fi -l sv -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv
 
 lock:

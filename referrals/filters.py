@@ -50,7 +50,7 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
     order = django_filters.OrderingFilter(
         label=_("Order"),
         fields=(("sent_at", "sent"), ("release__expected_date", "release")),
-        field_labels={"sent": _("Sent"), "release": _("Release date")},
+        field_labels={"sent": _("Time sent"), "release": _("Release date")},
         empty_label=_("Newest first"),
     )
 

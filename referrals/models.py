@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from agencies.models import Agency, AgencyKind, LocalizedName, Municipality
@@ -296,13 +297,13 @@ class Release(models.Model):
 
 
 class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
-    OPENED = "opened", _("Opened")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("referral status", "Draft")
+    SENT = "sent", pgettext_lazy("referral status", "Sent")
+    OPENED = "opened", pgettext_lazy("referral status", "Opened")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    RETURNED = "returned", pgettext_lazy("referral status", "Returned")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral status", "Withdrawn")
+    CLOSED = "closed", pgettext_lazy("referral status", "Closed")
 
 
 class Referral(models.Model):
