@@ -12,16 +12,19 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 def read_po(path: Path) -> list[tuple[str, list[str], bool]]:
     """(msgid, msgstrs, fuzzy) for every entry of a .po file, header excluded."""
     entries: list[tuple[str, list[str], bool]] = []
+    msgctxt: list[str] = []
     msgid: list[str] = []
     msgstrs: list[list[str]] = []
     fuzzy = False
     current: list[str] | None = None
 
     def flush() -> None:
-        nonlocal msgid, msgstrs, fuzzy
+        nonlocal msgctxt, msgid, msgstrs, fuzzy
         if msgid and "".join(msgid):
-            entries.append(("".join(msgid), ["".join(s) for s in msgstrs], fuzzy))
-        msgid, msgstrs, fuzzy = [], [], False
+            # Compiled catalogues key an entry with a context as "context\x04msgid".
+            key = "\x04".join(filter(None, ["".join(msgctxt), "".join(msgid)]))
+            entries.append((key, ["".join(s) for s in msgstrs], fuzzy))
+        msgctxt, msgid, msgstrs, fuzzy = [], [], [], False
 
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
@@ -31,6 +34,9 @@ def read_po(path: Path) -> list[tuple[str, list[str], bool]]:
             fuzzy = True
         elif line.startswith("#~"):
             continue
+        elif line.startswith("msgctxt "):
+            msgctxt = [line[9:-1]]
+            current = msgctxt
         elif line.startswith("msgid "):
             msgid, current = [line[7:-1]], None
             current = msgid
