@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate data worker test test-fast lint format typecheck messages lock check-deploy clean
+.PHONY: help venv run migrate data test test-fast lint format messages bench lock clean
 
 help:
 	@echo "make run        set up and start Polku (web + Celery worker with beat) on http://$(HOST):$(PORT)/"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     format the code with ruff"
 	@echo "make messages   extract and compile translations (needs gettext)"
+	@echo "make bench      national-scale benchmark on PostgreSQL (docs/performance.md)"
 	@echo "make lock       regenerate requirements*.lock from pyproject.toml"
 
 $(BIN)/.installed: requirements-dev.lock
@@ -56,6 +57,13 @@ format: venv
 messages: venv
 	$(MANAGE) makemessages -l fi -l sv -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv
+
+BENCH_DATABASE_URL ?= postgres://polku@127.0.0.1:5432/polku_bench
+
+bench: venv
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'polku_bench'" | grep -q 1 \
+		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE polku_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
 
 lock:
 	$(PYTHON) scripts/lock.py

@@ -3,18 +3,14 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Municipality, User
-from agencies.selectors import agency_members
+from agencies.selectors import agency_members, agency_served_municipalities
 from referrals.models import Referral, ReferralStatus
+from referrals.selectors import category_visible_q
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
-
-
-def _municipalities(request: HttpRequest | None) -> QuerySet[Municipality]:
-    return Municipality.objects.filter(is_active=True)
 
 
 class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -38,7 +34,7 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Home municipality"),
-        queryset=_municipalities,
+        queryset=Municipality.objects.none(),
         method="filter_municipality",
         empty_label=_("Any municipality"),
     )
@@ -60,12 +56,16 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.agency = agency
         self.filters["assigned_to"].queryset = agency_members(agency=agency)
+        # The agency's own municipalities: where its clients live, and a short list.
+        self.filters["municipality"].queryset = agency_served_municipalities(
+            agency=agency
+        ).order_by("name_fi")
 
-    # The inbox queryset carries the identity_visible annotation (referrals.selectors).
     def filter_name(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         # Only rows whose identity the agency may see can match a name.
-        queryset = queryset.filter(identity_visible=True)
+        queryset = queryset.filter(category_visible_q(agency=self.agency, code="identity"))
         for term in value.split()[:5]:
             queryset = queryset.filter(
                 Q(client__first_name__icontains=term) | Q(client__last_name__icontains=term)
@@ -77,4 +77,7 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
     ) -> QuerySet[Any]:
         if value is None:
             return queryset
-        return queryset.filter(identity_visible=True, client__home_municipality=value)
+        return queryset.filter(
+            category_visible_q(agency=self.agency, code="identity"),
+            client__home_municipality=value,
+        )

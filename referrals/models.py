@@ -388,6 +388,12 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient_agency", "status", "-sent_at"]),
+            # The inbox: an agency's received referrals, newest first.
+            models.Index(
+                fields=["recipient_agency", "-sent_at"],
+                condition=~Q(status="draft"),
+                name="referral_inbox",
+            ),
             models.Index(fields=["sender_agency", "-created_at"]),
         ]
 

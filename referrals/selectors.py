@@ -145,15 +145,33 @@ def referral_for_agency(*, agency: Agency | None, public_id: UUID) -> Referral:
     )
 
 
-def _category_visible(*, agency: Agency, code: str) -> Exists:
-    """For a referral queryset: may `agency` see category `code` of the row's client now?"""
+def category_visible_q(*, agency: Agency, code: str) -> Q:
+    """For a referral queryset: may `agency` see category `code` of the row's client now?
+
+    For filtering only. A page's rows get their categories from
+    `visible_categories_by_client`, so that PostgreSQL does not evaluate the subquery
+    for every referral of the agency before it sorts and limits.
+    """
     grants = AccessGrant.objects.filter(
         active_grants_q(),
         client_id=OuterRef("client_id"),
         agency=agency,
         categories__code=code,
     )
-    return Exists(grants)
+    return Q(Exists(grants))
+
+
+def visible_categories_by_client(*, agency: Agency, client_ids: list[int]) -> dict[int, set[str]]:
+    """Client id -> the categories `agency` may see now, for one page of rows."""
+    visible: dict[int, set[str]] = {client_id: set() for client_id in client_ids}
+    rows = AccessGrant.categories.through.objects.filter(
+        active_grants_q(prefix="accessgrant__"),
+        accessgrant__agency=agency,
+        accessgrant__client_id__in=client_ids,
+    ).values_list("accessgrant__client_id", "datacategory__code")
+    for client_id, code in rows:
+        visible[client_id].add(code)
+    return visible
 
 
 def referral_inbox(*, agency: Agency) -> QuerySet[Referral]:
@@ -166,10 +184,6 @@ def referral_inbox(*, agency: Agency) -> QuerySet[Referral]:
             "sender_agency",
             "assigned_to",
             "recipient_person",
-        )
-        .annotate(
-            identity_visible=_category_visible(agency=agency, code=DataCategory.IDENTITY),
-            release_visible=_category_visible(agency=agency, code=DataCategory.RELEASE),
         )
     )
 

@@ -1,13 +1,14 @@
 """Writes of client data. Each function is one transaction; referral status changes only
 along TRANSITIONS."""
 
+import json
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -482,16 +483,43 @@ def use_log_write(
     purpose: str,
     path: str,
 ) -> None:
-    """One use-log row per client shown, with the categories shown (Act 703/2023 §10)."""
-    UseLogEntry.objects.bulk_create(
-        UseLogEntry(
-            user=user,
-            username=user.username,
-            agency=agency,
-            client_id=client if isinstance(client, int) else client.pk,
-            categories=sorted(set(codes)),
-            purpose=purpose,
-            path=path[:300],
+    """One use-log row per client shown, with the categories shown (Act 703/2023 §10).
+
+    One executemany statement in autocommit, not bulk_create: a page that lists clients
+    writes its log with a single round trip and no transaction of its own.
+    """
+    now = timezone.now()
+    rows = [
+        (
+            now,
+            user.pk,
+            user.username,
+            agency.pk,
+            client if isinstance(client, int) else client.pk,
+            json.dumps(sorted(set(codes))),
+            purpose,
+            path[:300],
         )
         for client, codes in clients
+    ]
+    if not rows:
+        return
+    table = connection.ops.quote_name(UseLogEntry._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(column)
+        for column in (
+            "at",
+            "user_id",
+            "username",
+            "agency_id",
+            "client_id",
+            "categories",
+            "purpose",
+            "path",
+        )
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )

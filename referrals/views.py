@@ -35,6 +35,7 @@ from referrals.selectors import (
     referral_for_agency,
     referral_inbox,
     referral_outbox,
+    visible_categories_by_client,
 )
 from referrals.services import (
     ReferralConflict,
@@ -406,10 +407,19 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     )
     referrals = filterset.qs if filterset.is_valid() else referral_inbox(agency=agency).none()
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = visible_categories_by_client(agency=agency, client_ids=[r.client_id for r in page])
+    rows = [
+        (
+            referral,
+            "identity" in visible[referral.client_id],
+            "release" in visible[referral.client_id],
+        )
+        for referral in page
+    ]
     shown = [
-        (r.client_id, ["identity", *(["release"] if r.release_visible else [])])
-        for r in page
-        if r.identity_visible
+        (referral.client_id, sorted({"identity", "release"} & visible[referral.client_id]))
+        for referral, identity, _release in rows
+        if identity
     ]
     if shown:
         use_log_write(
@@ -424,7 +434,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "referrals/inbox.html",
-        {"filter": filterset, "page": page, "query_string": query.urlencode()},
+        {"filter": filterset, "page": page, "rows": rows, "query_string": query.urlencode()},
     )
 
 

@@ -28,4 +28,5 @@ class Command(BaseCommand):
             result = reference_data_load(path=path)
         except ReferenceDataError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(str(result)))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(str(result)))

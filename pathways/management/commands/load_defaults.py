@@ -15,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         legal_defaults_load()
         pathway_defaults_load()
-        self.stdout.write(self.style.SUCCESS("Legal bases and pathway templates are in place."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("Legal bases and pathway templates are in place."))

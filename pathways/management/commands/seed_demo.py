@@ -39,4 +39,5 @@ class Command(BaseCommand):
         legal_defaults_load()
         pathway_defaults_load()
         seed_demo_cases(agencies=agencies, users=users)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(DEMO_USERS)} personas."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(DEMO_USERS)} personas."))

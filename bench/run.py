@@ -1,0 +1,107 @@
+"""make bench: national-scale data on PostgreSQL, then server time and queries per page.
+
+Usage: python bench/run.py [--clients N] [--referrals N] [--requests N]
+DATABASE_URL must point at PostgreSQL; `make bench` uses a database of its own.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from agencies.models import Agency, User
+from referrals.models import Referral
+
+
+def measure(http: HttpClient, url: str, requests: int) -> tuple[float, float, int]:
+    for _ in range(max(5, requests // 10)):
+        assert http.get(url).status_code == 200, url
+    times = []
+    for _ in range(requests):
+        began = time.perf_counter()
+        http.get(url)
+        times.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        http.get(url)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=200_000)
+    parser.add_argument("--referrals", type=int, default=500_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    call_command("load_defaults", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    if Referral.objects.count() < args.referrals:
+        from bench.fill import analyze, fill
+
+        print(f"Filling: {args.clients} clients, {args.referrals} referrals", flush=True)
+        fill(clients=args.clients, referrals=args.referrals)
+        analyze()
+
+    oulu = Agency.objects.get(employment_area__code="24")
+    inbox_size = Referral.objects.filter(recipient_agency=oulu).exclude(status="draft").count()
+    referral = (
+        Referral.objects.filter(recipient_agency=oulu, status="accepted")
+        .order_by("-sent_at")
+        .first()
+    )
+    assert referral is not None
+    http = HttpClient()
+    http.force_login(User.objects.get(username="tym.oulu"))
+    pages = {
+        "bare view (same middleware)": "/bench/bare/",
+        "bare page (same middleware and layout)": "/bench/bare-page/",
+        f"inbox, page 1 of {inbox_size} referrals": "/referrals/inbox/",
+        "inbox, name search": "/referrals/inbox/?q=Asiakas00",
+        "inbox, release window and status": (
+            "/referrals/inbox/?status=accepted&released_from=2026-01-01&released_until=2026-12-31"
+        ),
+        "referral page": f"/referrals/{referral.public_id}/",
+        "client page": f"/clients/{referral.client.public_id}/",
+    }
+    print(
+        f"\nPostgreSQL {connection.cursor().connection.info.server_version}, "
+        f"{Referral.objects.count()} referrals, {args.requests} requests per page, "
+        f"median and 95th percentile of server time in-process (Django test client)\n"
+    )
+    print("| page | median ms | p95 ms | queries |")
+    print("| --- | ---: | ---: | ---: |")
+    # DEBUG off, as in production: no query log kept in memory.
+    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
+        results = {name: measure(http, url, args.requests) for name, url in pages.items()}
+    bare = results["bare view (same middleware)"][0]
+    layout = results["bare page (same middleware and layout)"][0]
+    for name, (median, p95, queries) in results.items():
+        ratio = (
+            ""
+            if name.startswith("bare")
+            else f" ({median / bare:.1f}× bare, {median / layout:.1f}× bare page)"
+        )
+        print(f"| {name} | {median:.1f}{ratio} | {p95:.1f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
