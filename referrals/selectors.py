@@ -178,13 +178,7 @@ def referral_inbox(*, agency: Agency) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(recipient_agency=agency)
         .exclude(status=ReferralStatus.DRAFT)
-        .select_related(
-            "client__home_municipality",
-            "release",
-            "sender_agency",
-            "assigned_to",
-            "recipient_person",
-        )
+        .select_related("client__home_municipality", "release", "sender_agency", "assigned_to")
     )
 
 
