@@ -9,13 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.core import ObjectPermissionChecker
 
 from agencies.models import Agency
 from referrals.identity import decrypt
 from referrals.models import (
     AccessGrant,
     Client,
+    ClientGroupObjectPermission,
     Consent,
     DataCategory,
     DisclosureRule,
@@ -38,6 +38,7 @@ class ClientAccess:
     agency: Agency
     is_owner: bool
     categories: frozenset[str]
+    all_categories: list[DataCategory]
     withheld: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -58,34 +59,37 @@ def active_grants_q(*, prefix: str = "") -> Q:
     )
 
 
-def all_category_codes() -> list[str]:
-    return list(DataCategory.objects.values_list("code", flat=True))
-
-
 def client_access(*, agency: Agency, client: Client) -> ClientAccess | None:
     """The agency's access to the client, or None when it has none.
 
     The recording agency sees everything. Any other agency needs the object permission
-    on the client (django-guardian, granted to the agency's group) and sees the
-    categories of its active grants. Contact details of a client under a non-disclosure
-    order stay with the recording agency.
+    on the client (django-guardian's row for the agency's group) and sees the categories
+    of its active grants; both are read in one query. Contact details of a client under
+    a non-disclosure order stay with the recording agency.
     """
-    codes = all_category_codes()
+    categories = list(DataCategory.objects.all())
+    codes = [category.code for category in categories]
     if client.recorded_by_id == agency.pk:
         return ClientAccess(
-            client=client, agency=agency, is_owner=True, categories=frozenset(codes)
+            client=client,
+            agency=agency,
+            is_owner=True,
+            categories=frozenset(codes),
+            all_categories=categories,
         )
-    if not ObjectPermissionChecker(agency.group).has_perm(VIEW_CLIENT, client):
-        return None
+    permitted = ClientGroupObjectPermission.objects.filter(
+        group_id=agency.group_id, content_object=client, permission__codename=VIEW_CLIENT
+    )
     granted = set(
         DataCategory.objects.filter(
+            Exists(permitted),
             Exists(
                 AccessGrant.categories.through.objects.filter(
                     datacategory_id=OuterRef("pk"),
                     accessgrant__client=client,
                     accessgrant__agency=agency,
                 ).filter(active_grants_q(prefix="accessgrant__"))
-            )
+            ),
         ).values_list("code", flat=True)
     )
     if not granted:
@@ -99,6 +103,7 @@ def client_access(*, agency: Agency, client: Client) -> ClientAccess | None:
         agency=agency,
         is_owner=False,
         categories=frozenset(granted),
+        all_categories=categories,
         withheld=withheld,
     )
 
@@ -282,7 +287,7 @@ def client_card(*, access: ClientAccess) -> list[CardSection]:
         ],
     }
     sections = []
-    for category in DataCategory.objects.all():
+    for category in access.all_categories:
         visible = access.shown(category.code)
         sections.append(
             CardSection(

@@ -4,10 +4,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from referrals.models import Referral, ReferralStatus, UseLogEntry
+from referrals.models import Client, Referral, ReferralStatus, UseLogEntry
 from referrals.services import today
 
-from ..factories import SentReferralFactory, agency, user
+from ..factories import AcceptedReferralFactory, SentReferralFactory, agency, user
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,16 @@ def test_inbox_query_count_does_not_grow(login, django_assert_max_num_queries):
         response = client.get(reverse("inbox"))
     assert response.context["page"].paginator.count == 500
     assert len(five_hundred) == len(ten)
+
+
+def test_client_page_query_count_does_not_grow(login, django_assert_max_num_queries):
+    mikko = Client.objects.get(last_name="Mäkinen")
+    url = reverse("client-detail", args=[mikko.public_id])
+    for username, most in (("tym.oulu", 10), ("rise.oulu", 11)):
+        client = login(username)
+        with django_assert_max_num_queries(most) as before:
+            assert client.get(url).status_code == 200
+        for _ in range(5):
+            AcceptedReferralFactory(client=mikko)
+        with django_assert_max_num_queries(len(before)):
+            assert client.get(url).status_code == 200
