@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django import forms
@@ -46,6 +47,7 @@ class ConsentForm(forms.Form):
         widget=DATE_INPUT,
         help_text=_("Leave empty if the consent has no end date."),
     )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

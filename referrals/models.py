@@ -230,6 +230,7 @@ class Consent(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-given_on", "-created_at"]

@@ -143,7 +143,13 @@ def consent_record(
     given_on: date,
     method: str,
     valid_until: date | None,
+    submission_key: UUID | None = None,
 ) -> Consent:
+    """Record a consent. The same submission key returns the consent it already made."""
+    if submission_key is not None:
+        earlier = Consent.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
     categories = list(categories)
     if not categories:
         raise ValidationError({"categories": _("Choose at least one kind of data.")})
@@ -158,6 +164,7 @@ def consent_record(
         given_on=given_on,
         method=method,
         valid_until=valid_until,
+        submission_key=submission_key,
     )
     consent.full_clean()
     consent.save()

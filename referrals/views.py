@@ -117,6 +117,7 @@ def consent_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
                 given_on=data["given_on"],
                 method=data["method"],
                 valid_until=data["valid_until"],
+                submission_key=data["submission_key"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -393,6 +394,8 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
     access = client_access(agency=agency, client=referral.client)
     context["card"] = client_card(access=access) if access else None
     context["categories"] = referral.categories.all()
+    if access:
+        _log_use(request, access, LogPurpose.REFERRAL)
     return render(request, "referrals/referral_detail.html", context, status=status)
 
 

@@ -1,11 +1,12 @@
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
 
 from referrals.models import AccessGrant, Consent, Referral
 
-from ..factories import agency, user
+from ..factories import agency
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,7 @@ def test_owner_records_consent_and_others_cannot(login):
         "given_on": datetime.date.today().isoformat(),
         "method": "written",
         "valid_until": "",
+        "submission_key": str(uuid.uuid4()),
     }
     assert rise.post(url, data).status_code == 302
     assert client.consents.filter(recipient_agency=agency("priima")).exists()
@@ -72,6 +74,7 @@ def test_consent_form_errors_are_on_the_fields_and_nothing_is_saved(login):
             "given_on": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
             "method": "written",
             "valid_until": "",
+            "submission_key": str(uuid.uuid4()),
         },
     )
     errors = response.context["form"].errors
@@ -85,8 +88,26 @@ def test_consent_form_errors_are_on_the_fields_and_nothing_is_saved(login):
             "categories": [1],
             "given_on": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
             "method": "written",
+            "submission_key": str(uuid.uuid4()),
         },
     )
     assert response.context["form"].errors["given_on"]
     assert Consent.objects.count() == before
-    assert user("rise.oulu")
+
+
+def test_the_same_consent_form_twice_records_one_consent(login):
+    client = mikko_referral_to_hva().client
+    data = {
+        "recipient_agency": agency("kela").pk,
+        "recipient_kind": "",
+        "categories": [client.consents.get().categories.first().pk],
+        "given_on": datetime.date.today().isoformat(),
+        "method": "oral",
+        "valid_until": "",
+        "submission_key": "3f1c2a4e-0d7b-4a8e-9c55-2b6f0a1d9e77",
+    }
+    rise = login("rise.oulu")
+    url = reverse("consent-new", args=[client.public_id])
+    assert rise.post(url, data).status_code == 302
+    assert rise.post(url, data).status_code == 302
+    assert client.consents.filter(recipient_agency=agency("kela")).count() == 1
