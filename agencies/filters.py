@@ -1,13 +1,13 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, ContactPerson, ContactTopic, Municipality
-from agencies.selectors import municipality_list, serves_q
+from agencies.selectors import municipality_list, name_terms_q, serves_q
 
 
 def _by_local_name(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -56,11 +56,7 @@ class ContactPersonFilter(django_filters.FilterSet):  # type: ignore[misc]
     def filter_name(
         self, queryset: QuerySet[ContactPerson], name: str, value: str
     ) -> QuerySet[ContactPerson]:
-        for term in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(person__first_name__icontains=term) | Q(person__last_name__icontains=term)
-            )
-        return queryset
+        return queryset.filter(name_terms_q(value=value, prefix="person__"))
 
     def filter_municipality(
         self, queryset: QuerySet[ContactPerson], name: str, value: Municipality | None

@@ -121,3 +121,13 @@ CLIENT_WORK_ROLES = frozenset({Role.STAFF, Role.CONTACT_PERSON, Role.COORDINATOR
 
 def membership_works_with_clients(*, membership: Membership | None) -> bool:
     return membership is not None and membership.role in CLIENT_WORK_ROLES
+
+
+def name_terms_q(*, value: str, prefix: str) -> Q:
+    """Every word of `value` (at most five) in the first or last name under `prefix`."""
+    condition = Q()
+    for term in value.split()[:5]:
+        condition &= Q(**{f"{prefix}first_name__icontains": term}) | Q(
+            **{f"{prefix}last_name__icontains": term}
+        )
+    return condition

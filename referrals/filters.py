@@ -2,11 +2,11 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Municipality, User
-from agencies.selectors import agency_members, agency_served_municipalities
+from agencies.selectors import agency_members, agency_served_municipalities, name_terms_q
 from referrals.models import Referral, ReferralStatus
 from referrals.selectors import category_visible_q
 
@@ -65,12 +65,10 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
 
     def filter_name(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         # Only rows whose identity the agency may see can match a name.
-        queryset = queryset.filter(category_visible_q(agency=self.agency, code="identity"))
-        for term in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(client__first_name__icontains=term) | Q(client__last_name__icontains=term)
-            )
-        return queryset
+        return queryset.filter(
+            category_visible_q(agency=self.agency, code="identity"),
+            name_terms_q(value=value, prefix="client__"),
+        )
 
     def filter_municipality(
         self, queryset: QuerySet[Any], name: str, value: Municipality | None
