@@ -135,6 +135,9 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Short lists (form choices) need no server-side cursor and its extra round trips;
+    # it also keeps Polku usable behind PgBouncer in transaction pooling mode.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {
