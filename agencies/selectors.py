@@ -131,3 +131,10 @@ def name_terms_q(*, value: str, prefix: str) -> Q:
             **{f"{prefix}last_name__icontains": term}
         )
     return condition
+
+
+def agency_client_workers(*, agency: Agency) -> QuerySet[User]:
+    """The agency's people who may receive, and be responsible for, client work."""
+    return User.objects.filter(
+        memberships__agency=agency, memberships__role__in=CLIENT_WORK_ROLES, is_active=True
+    ).order_by("last_name", "first_name")

@@ -6,7 +6,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Municipality, User
-from agencies.selectors import agency_members, agency_served_municipalities, name_terms_q
+from agencies.selectors import (
+    agency_client_workers,
+    agency_served_municipalities,
+    name_terms_q,
+)
 from referrals.models import Referral, ReferralStatus
 from referrals.selectors import category_visible_q
 
@@ -57,7 +61,7 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agency = agency
-        self.filters["assigned_to"].queryset = agency_members(agency=agency)
+        self.filters["assigned_to"].queryset = agency_client_workers(agency=agency)
         # The agency's own municipalities: where its clients live, and a short list.
         self.filters["municipality"].queryset = agency_served_municipalities(
             agency=agency

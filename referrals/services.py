@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from agencies.models import Agency, Municipality, User
+from agencies.selectors import agency_client_workers
 from referrals.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
 from referrals.models import (
     AccessGrant,
@@ -300,7 +301,9 @@ def referral_create(
     )
     if (
         recipient_person is not None
-        and not recipient_person.memberships.filter(agency=recipient_agency).exists()
+        and not agency_client_workers(agency=recipient_agency)
+        .filter(pk=recipient_person.pk)
+        .exists()
     ):
         raise ValidationError(
             {"recipient_person": _("The contact person must belong to the recipient agency.")}
@@ -393,7 +396,7 @@ def referral_open(*, referral: Referral, user: User, agency: Agency) -> Referral
 
 
 def referral_accept(*, referral: Referral, user: User, agency: Agency, assignee: User) -> Referral:
-    if not assignee.memberships.filter(agency=agency).exists():
+    if not agency_client_workers(agency=agency).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("The responsible person must belong to your agency.")})
     return _transition(
         referral=referral, to=S.ACCEPTED, user=user, agency=agency, assigned_to=assignee

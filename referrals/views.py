@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency, AgencyKind, ContactPerson, User
-from agencies.selectors import agency_list, agency_members
+from agencies.selectors import agency_client_workers, agency_list
 from referrals.filters import InboxFilter
 from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
 from referrals.models import (
@@ -219,16 +219,12 @@ def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
         if release_id
         else None
     )
-    contact_people = (
-        User.objects.filter(contact_roles__isnull=False, is_active=True)
-        .exclude(memberships__agency=sender)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
     # GET with chosen values (the htmx refresh, or the no-JS "update" button) re-suggests.
     chosen = request.POST if request.method == "POST" else request.GET
     recipient = Agency.objects.filter(pk=chosen.get("recipient_agency") or 0).first()
     recipient = recipient or _suggested_recipient(access, release)
+    # The named contact person is chosen among the recipient agency's own people.
+    contact_people = agency_client_workers(agency=recipient) if recipient else User.objects.none()
     basis = LegalBasis.objects.filter(pk=chosen.get("basis") or 0).first()
     basis = basis or _suggested_basis(sender, recipient)
     hints = _category_hints(access, sender, recipient, basis)
@@ -305,7 +301,9 @@ def _referral_context(
         "moves": referral_allowed_moves(referral=referral, agency=agency),
         "is_sender": referral.sender_agency_id == agency.pk,
         "accept_form": accept_form
-        or AcceptForm(members=agency_members(agency=agency), initial={"assignee": request.user}),
+        or AcceptForm(
+            members=agency_client_workers(agency=agency), initial={"assignee": request.user}
+        ),
         "return_form": return_form or ReturnForm(),
         "note_form": NoteForm(),
     }
@@ -332,7 +330,7 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
     panel back in place; a plain form post gets the page."""
     agency = client_work_agency(request)
     referral = referral_for_agency(agency=agency, public_id=public_id)
-    accept_form = AcceptForm(request.POST, members=agency_members(agency=agency))
+    accept_form = AcceptForm(request.POST, members=agency_client_workers(agency=agency))
     return_form = ReturnForm(request.POST)
     note_form = NoteForm(request.POST)
     note_form.is_valid()

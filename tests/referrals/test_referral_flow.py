@@ -236,3 +236,29 @@ def test_address_protection_keeps_contact_details_with_the_recorder(personas, lo
     assert "999 8888" not in response.content.decode()
     own = login("rise.oulu").get(reverse("client-detail", args=[client.public_id]))
     assert "+358 40 999 8888" in own.content.decode()
+
+
+def test_the_named_contact_is_chosen_among_the_recipients_people(personas, login):
+    mikko = ClientFactory()
+    rise = login("rise.oulu")
+    url = reverse("referral-new", args=[mikko.public_id])
+    form = rise.get(url).context["form"]
+    assert form.initial["recipient_agency"] == agency("tym-oulu")
+    assert form.initial["recipient_person"] == user("tym.oulu")
+    people = set(form.fields["recipient_person"].queryset.values_list("username", flat=True))
+    assert people == {"tym.oulu", "koordinaattori.oulu"}  # not the data protection officer
+    tampere = rise.get(url, {"recipient_agency": agency("tym-tampere").pk}).context["form"]
+    assert tampere.initial["recipient_person"] == user("tym.tampere")
+    response = rise.post(
+        url,
+        {
+            "recipient_agency": agency("tym-oulu").pk,
+            "recipient_person": user("tym.tampere").pk,
+            "basis": basis("1301-2021-28").pk,
+            "categories": [c.pk for c in categories("identity")],
+            "message": "",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+    assert "recipient_person" in response.context["form"].errors
+    assert not Referral.objects.filter(client=mikko).exists()
