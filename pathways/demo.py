@@ -29,6 +29,7 @@ from referrals.services import (
     referral_withdraw,
     today,
 )
+from referrals.suggestions import RISE_CONTACT_TOPIC
 
 S = ReferralStatus
 SECTION_28 = "1301-2021-28"
@@ -211,7 +212,7 @@ def seed_demo_cases(*, agencies: dict[str, Agency], users: dict[str, User]) -> N
             municipality_after=Municipality.objects.get(name_fi=demo.municipality),
         )
         recipient = agencies[demo.recipient]
-        contact = recipient.contact_persons.filter(topic__code="rise").first()
+        contact = recipient.contact_persons.filter(topic__code=RISE_CONTACT_TOPIC).first()
         referral = referral_create(
             client=case.client,
             sender=unit,

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
-from agencies.models import Agency, AgencyKind, ContactPerson, User
-from agencies.selectors import agency_client_workers, agency_list
+from agencies.models import Agency, User
+from agencies.selectors import agency_client_workers
 from referrals.filters import InboxFilter
 from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
 from referrals.models import (
@@ -26,12 +26,10 @@ from referrals.models import (
 )
 from referrals.selectors import (
     ClientAccess,
-    basis_allowed_categories,
     client_access,
     client_card,
     client_for_agency,
     client_referrals,
-    consented_categories,
     referral_for_agency,
     referral_inbox,
     referral_outbox,
@@ -51,6 +49,12 @@ from referrals.services import (
     referral_withdraw,
     today,
     use_log_write,
+)
+from referrals.suggestions import (
+    category_hints,
+    named_contact,
+    suggested_basis,
+    suggested_recipient,
 )
 
 PAGE_SIZE = 25
@@ -146,67 +150,6 @@ def consent_withdraw_view(request: AuthenticatedRequest, public_id: UUID) -> Htt
 # Sending ---------------------------------------------------------------------------
 
 
-def _suggested_recipient(access: ClientAccess, release: Release | None) -> Agency | None:
-    """The employment area's agency for the municipality the client lives in after release."""
-    municipality = release.municipality_after if release else access.client.home_municipality
-    return (
-        agency_list(municipality=municipality)
-        .filter(kind=AgencyKind.EMPLOYMENT_AREA, employment_area=municipality.employment_area)
-        .first()
-    )
-
-
-def _named_contact(recipient: Agency | None) -> User | None:
-    if recipient is None:
-        return None
-    contact = (
-        ContactPerson.objects.filter(agency=recipient, topic__code="rise")
-        .select_related("person")
-        .first()
-    )
-    return contact.person if contact else None
-
-
-def _suggested_basis(sender: Agency, recipient: Agency | None) -> LegalBasis | None:
-    if recipient is None:
-        return None
-    return (
-        LegalBasis.objects.filter(
-            rules__discloser_kind=sender.kind, rules__recipient_kind=recipient.kind
-        )
-        .order_by("ordering")
-        .first()
-    )
-
-
-def _category_hints(
-    access: ClientAccess, sender: Agency, recipient: Agency | None, basis: LegalBasis | None
-) -> dict[str, tuple[str, str]]:
-    """For each category: covered by the "basis", by "consent", or by "none", and a hint."""
-    if recipient is None or basis is None:
-        return {}
-    rules = (
-        {}
-        if basis.is_consent
-        else {
-            rule.category.code: rule
-            for rule in basis_allowed_categories(basis=basis, discloser=sender, recipient=recipient)
-        }
-    )
-    consented = consented_categories(client=access.client, recipient=recipient, day=today())
-    hints = {}
-    for category in DataCategory.objects.all():
-        if category.code in rules:
-            limitation = rules[category.code].limitation
-            text = _("Allowed by the basis") + (f" ({limitation})" if limitation else "")
-            hints[category.code] = ("basis", text)
-        elif category.code in consented:
-            hints[category.code] = ("consent", _("Covered by the client's consent"))
-        else:
-            hints[category.code] = ("none", _("Not allowed: needs the client's consent"))
-    return hints
-
-
 @login_required
 def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     sender = client_work_agency(request)
@@ -222,12 +165,12 @@ def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
     # GET with chosen values (the htmx refresh, or the no-JS "update" button) re-suggests.
     chosen = request.POST if request.method == "POST" else request.GET
     recipient = Agency.objects.filter(pk=chosen.get("recipient_agency") or 0).first()
-    recipient = recipient or _suggested_recipient(access, release)
+    recipient = recipient or suggested_recipient(client=access.client, release=release)
     # The named contact person is chosen among the recipient agency's own people.
     contact_people = agency_client_workers(agency=recipient) if recipient else User.objects.none()
     basis = LegalBasis.objects.filter(pk=chosen.get("basis") or 0).first()
-    basis = basis or _suggested_basis(sender, recipient)
-    hints = _category_hints(access, sender, recipient, basis)
+    basis = basis or suggested_basis(sender=sender, recipient=recipient)
+    hints = category_hints(client=access.client, sender=sender, recipient=recipient, basis=basis)
     if request.method == "POST":
         form = ReferralForm(request.POST, sender=sender, contact_people=contact_people)
     else:
@@ -235,7 +178,9 @@ def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
         form = ReferralForm(
             initial={
                 "recipient_agency": recipient,
-                "recipient_person": (chosen.get("recipient_person") or _named_contact(recipient)),
+                "recipient_person": (
+                    chosen.get("recipient_person") or named_contact(recipient=recipient)
+                ),
                 "basis": basis,
                 "categories": DataCategory.objects.filter(code__in=allowed),
                 "message": chosen.get("message", ""),
