@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from agencies.models import Agency, Membership
-from agencies.selectors import user_memberships
+from agencies.selectors import membership_works_with_clients, user_memberships
 
 ACTIVE_AGENCY_SESSION_KEY = "polku_active_agency"
 
@@ -47,6 +47,10 @@ class Acting:
     @property
     def agency(self) -> Agency | None:
         return self.membership.agency if self.membership else None
+
+    @property
+    def works_with_clients(self) -> bool:
+        return membership_works_with_clients(membership=self.membership)
 
 
 def acting_for(request: HttpRequest) -> Acting:

@@ -9,7 +9,8 @@ def inbox(request: HttpRequest) -> dict[str, object]:
     acting = getattr(request, "acting", None)
 
     def count() -> int:
-        agency = acting.agency if acting is not None else None
-        return referral_unread_count(agency=agency) if agency is not None else 0
+        if acting is None or acting.agency is None or not acting.works_with_clients:
+            return 0
+        return referral_unread_count(agency=acting.agency)
 
     return {"inbox_unread": SimpleLazyObject(count)}

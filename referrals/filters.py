@@ -1,7 +1,6 @@
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +10,9 @@ from agencies.selectors import (
     agency_served_municipalities,
     name_terms_q,
 )
+from referrals.forms import DATE_INPUT
 from referrals.models import Referral, ReferralStatus
 from referrals.selectors import category_visible_q
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]

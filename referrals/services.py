@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
@@ -19,6 +19,7 @@ from referrals.identity import blind_index, encrypt, hetu_birth_date, hetu_norma
 from referrals.models import (
     AccessGrant,
     Client,
+    ClientGroupObjectPermission,
     Consent,
     DataCategory,
     DisclosureLogEntry,
@@ -200,8 +201,13 @@ def grants_revoke(*, grants: Iterable[AccessGrant], reason: str) -> int:
             active_grants_q(), agency_id=agency_id, client_id=client_id
         )
         if not still.exists():
-            agency = Agency.objects.select_related("group").get(pk=agency_id)
-            remove_perm(VIEW_CLIENT, agency.group, Client.objects.get(pk=client_id))
+            # Guardian's direct row for the agency's group; deleting it is remove_perm's work
+            # without first loading the agency, its group and the client.
+            ClientGroupObjectPermission.objects.filter(
+                group__agency__pk=agency_id,
+                content_object_id=client_id,
+                permission__codename=VIEW_CLIENT,
+            ).delete()
     return len(grants)
 
 

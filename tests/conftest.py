@@ -1,4 +1,5 @@
 import os
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -89,6 +90,4 @@ def oulu(personas: dict[str, User]) -> Municipality:
 @pytest.fixture
 def celery_queue() -> str:
     """A queue of this test's own, so a running development worker cannot take its tasks."""
-    import uuid
-
     return f"polku-test-{uuid.uuid4().hex[:12]}"

@@ -178,3 +178,11 @@ def test_tampere_and_priima_see_nothing_of_oulus_clients(login):
             assert client.get(reverse("case-detail", args=[case.public_id])).status_code == 404
         inbox = client.get(reverse("inbox")).context["page"].object_list
         assert not {r.client for r in inbox} & set(oulu_clients)
+
+
+def test_navigation_offers_client_pages_only_to_client_work_roles(login):
+    for username, shown in (("tym.oulu", True), ("tietosuoja", False), ("admin", False)):
+        page = login(username).get(reverse("home")).content.decode()
+        assert (f'href="{reverse("inbox")}"' in page) is shown, username
+    rise = login("rise.oulu").get(reverse("home")).content.decode()
+    assert f'href="{reverse("case-list")}"' in rise
