@@ -4,7 +4,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency, User
+from agencies.paging import CappedPaginator
 from agencies.selectors import agency_client_workers
 from referrals.filters import InboxFilter
 from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
@@ -352,7 +352,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
         request.GET, queryset=referral_inbox(agency=agency), request=request, agency=agency
     )
     referrals = filterset.qs if filterset.is_valid() else referral_inbox(agency=agency).none()
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = visible_categories_by_client(agency=agency, client_ids=[r.client_id for r in page])
     rows = [
         (
@@ -387,7 +387,9 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def outbox(request: AuthenticatedRequest) -> HttpResponse:
     agency = client_work_agency(request)
-    page = Paginator(referral_outbox(agency=agency), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(referral_outbox(agency=agency), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     if page.object_list:
         use_log_write(
             user=request.user,

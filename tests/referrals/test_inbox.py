@@ -105,3 +105,15 @@ def test_client_page_query_count_does_not_grow(login, django_assert_max_num_quer
             AcceptedReferralFactory(client=mikko)
         with django_assert_max_num_queries(len(before)):
             assert client.get(url).status_code == 200
+
+
+def test_inbox_count_stops_at_the_cap(login, monkeypatch):
+    """The count reads at most cap + 1 rows, whatever the inbox holds, and says so."""
+    monkeypatch.setattr("agencies.paging.CappedPaginator.cap", 3)
+    fill_inbox_to(10)
+    response = login("tym.oulu").get(reverse("inbox"))
+    paginator = response.context["page"].paginator
+    assert paginator.capped
+    assert paginator.count == 4
+    assert "Yli 3 lähetettä" in response.content.decode()
+    assert len(rows(response)) == 4
