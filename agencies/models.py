@@ -111,9 +111,21 @@ class Municipality(LocalizedName):
         }
 
 
+class EmailDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("Once a day, as a digest")
+    OFF = "off", _("Never (only in Polku)")
+
+
 class User(AbstractUser):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email_delivery = models.CharField(
+        _("notifications by e-mail"),
+        max_length=20,
+        choices=EmailDelivery.choices,
+        default=EmailDelivery.IMMEDIATE,
+    )
 
     class Meta:
         verbose_name = _("user")

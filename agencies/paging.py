@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 COUNT_CAP = 1000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Any]):
     object_list: QuerySet[Any]
     cap = COUNT_CAP
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "guardian",
     "health",
     "agencies",
+    "notifications",
     "referrals",
     "pathways",
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, AgencyKind, LocalizedName
 from referrals.models import Client, Release
@@ -25,6 +26,7 @@ class PathwayTemplate(LocalizedName):
 
     ADULT_RELEASE = "release-adult"
     YOUTH_RELEASE = "release-youth"
+    KELA_GUIDANCE = "kela-guidance"
 
     code = models.SlugField(_("code"), max_length=50)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -32,8 +34,17 @@ class PathwayTemplate(LocalizedName):
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
     anchor = models.CharField(_("anchor"), max_length=30, choices=AnchorKind.choices)
+    # A draft until published; a published version is never edited again.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     class Meta:
         ordering = ["code", "-version"]
@@ -44,6 +55,18 @@ class PathwayTemplate(LocalizedName):
                 fields=["code", "version"], name="pathway_template_version_unique"
             )
         ]
+
+
+class StageAction(models.TextChoices):
+    NONE = "none", _("Nothing")
+    REFERRAL = "referral", _("Sends a referral")
+    NETWORK_MEETING = "network_meeting", _("Calls a network meeting")
+
+
+class Audience(models.TextChoices):
+    RESPONSIBLE = "responsible", _("The responsible person")
+    CONTACT_PERSON = "contact_person", _("The named contact person")
+    COORDINATOR = "coordinator", _("The coordinator")
 
 
 class StageTemplate(LocalizedName):
@@ -58,6 +81,9 @@ class StageTemplate(LocalizedName):
     window_start = models.SmallIntegerField(_("window opens (days from anchor)"))
     window_end = models.SmallIntegerField(_("window closes (days from anchor)"))
     is_anchor = models.BooleanField(_("is the anchor event"), default=False)
+    action = models.CharField(
+        _("action"), max_length=20, choices=StageAction.choices, default=StageAction.NONE
+    )
 
     class Meta:
         ordering = ["template", "order"]
@@ -75,9 +101,52 @@ class StageTemplate(LocalizedName):
         ]
 
 
+class ChecklistItem(LocalizedName):
+    stage = models.ForeignKey(
+        StageTemplate, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("stage")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["stage", "order"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "order"], name="checklist_item_order_unique")
+        ]
+
+
+class ReminderRule(LocalizedName):
+    """A reminder of a stage: `name` is its message, sent `offset_days` from the anchor."""
+
+    stage = models.ForeignKey(
+        StageTemplate, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("stage")
+    )
+    offset_days = models.SmallIntegerField(_("days from the anchor"))
+    audience = models.CharField(_("to whom"), max_length=20, choices=Audience.choices)
+
+    class Meta:
+        ordering = ["stage", "offset_days", "audience"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "offset_days", "audience"], name="reminder_rule_unique"
+            )
+        ]
+
+
 class CaseStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     CLOSED = "closed", _("Closed")
+
+
+class CaseOutcome(models.TextChoices):
+    """The outcome of Kela's guidance path (DESIGN.md §4)."""
+
+    REGISTERED = "registered", _("Applied and registered as a full-time job seeker")
+    NOT_REGISTERED = "not_registered", _("Did not register within the month")
+    REASONABLENESS = "reasonableness", _("Reasonableness considerations recorded")
 
 
 class Case(models.Model):
@@ -110,13 +179,113 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )
+    # The date the stage windows count from: the release date, Kela's instruction date,
+    # the referral date or the start, by the template's anchor kind. Services keep it
+    # equal to the release's date when that moves.
+    anchor_date = models.DateField(_("anchor date"))
+    outcome = models.CharField(_("outcome"), max_length=30, choices=CaseOutcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["started_by", "status"])]
+        indexes = [
+            models.Index(fields=["started_by", "status"]),
+            models.Index(
+                fields=["template", "anchor_date"],
+                condition=Q(status="active"),
+                name="case_active_anchor",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="reasonableness") | ~Q(outcome_note=""),
+                name="case_reasonableness_has_note",
+                violation_error_message=_("Describe the reasonableness considerations."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.client} · {self.template}"
+
+
+class StageStatus(models.TextChoices):
+    NOT_STARTED = "not_started", pgettext_lazy("stage status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("stage status", "In progress")
+    DONE = "done", pgettext_lazy("stage status", "Done")
+    SKIPPED = "skipped", pgettext_lazy("stage status", "Skipped")
+
+
+class CaseStage(models.Model):
+    """A stage of one case. Its window is computed from the case's anchor date, so it
+    follows the release date when that moves."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="stages", verbose_name=_("case")
+    )
+    stage = models.ForeignKey(
+        StageTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
+    )
+    skip_reason = models.TextField(_("reason for skipping"), blank=True)
+    responsible_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible agency"),
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["case", "stage__order"]
+        verbose_name = _("case stage")
+        verbose_name_plural = _("case stages")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage"], name="case_stage_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="skipped") | ~Q(skip_reason=""),
+                name="case_stage_skip_has_reason",
+                violation_error_message=_("Give the reason for skipping the stage."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.stage}"
+
+
+class ChecklistTick(models.Model):
+    case_stage = models.ForeignKey(
+        CaseStage, on_delete=models.CASCADE, related_name="ticks", verbose_name=_("stage")
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ticked_at = models.DateTimeField(_("ticked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("checklist tick")
+        verbose_name_plural = _("checklist ticks")
+        constraints = [
+            models.UniqueConstraint(fields=["case_stage", "item"], name="checklist_tick_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_stage_id} ✓ {self.item_id}"

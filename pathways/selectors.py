@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies.models import Agency
+from agencies.selectors import serves_q
 from pathways.models import Case, CaseStatus, PathwayTemplate, StageTemplate
 from referrals.selectors import ClientAccess, client_access
 
@@ -54,6 +55,25 @@ def case_stage_windows(*, case: Case, today: date) -> list[StageWindow]:
         state = "upcoming" if today < opens else "past" if today > closes else "open"
         windows.append(StageWindow(stage=stage, opens=opens, closes=closes, state=state))
     return windows
+
+
+def responsible_agencies(*, case: Case, kinds: set[str]) -> dict[str, Agency]:
+    """Agency kind -> the agency that answers for the case's stages of that kind."""
+    found: dict[str, Agency] = {}
+    if case.started_by.kind in kinds:
+        found[case.started_by.kind] = case.started_by
+    release = case.release
+    if release is not None and release.rise_unit.kind in kinds:
+        found.setdefault(release.rise_unit.kind, release.rise_unit)
+    municipality = release.municipality_after if release else case.client.home_municipality
+    missing = kinds - found.keys()
+    if missing:
+        serving = Agency.objects.filter(
+            serves_q(municipality=municipality), kind__in=missing, is_active=True
+        ).order_by("pk")
+        for agency in serving:
+            found.setdefault(agency.kind, agency)
+    return found
 
 
 def case_for_agency(*, agency: Agency | None, public_id: UUID) -> tuple[Case, ClientAccess]:

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Municipality, User
-from pathways.models import Case
-from pathways.selectors import release_template_for
+from pathways.models import Case, CaseStage
+from pathways.selectors import release_template_for, responsible_agencies
 from referrals.models import Client, Release
 from referrals.services import client_create, today
 
@@ -100,10 +100,34 @@ def release_case_start(
     except IntegrityError as error:
         # The same form, submitted twice at once: undo this one whole, client included.
         raise _DuplicateSubmission from error
-    return Case.objects.create(
+    case = Case.objects.create(
         client=client,
         template=release_template_for(birth_date=client.birth_date, release_date=expected_date),
         release=release,
         started_by=agency,
         started_by_user=user,
+        anchor_date=expected_date,
+    )
+    case_stages_create(case=case)
+    return case
+
+
+def case_stages_create(*, case: Case) -> None:
+    """The case's stages from its template version, each with the agency that answers
+    for it: the starting agency when it is of the stage's kind, otherwise the agency of
+    that kind serving the client's municipality (after release, where given)."""
+    stages = list(case.template.stages.all())
+    responsible = responsible_agencies(
+        case=case, kinds={stage.responsible_kind for stage in stages}
+    )
+    CaseStage.objects.bulk_create(
+        CaseStage(
+            case=case,
+            stage=stage,
+            responsible_agency=responsible.get(stage.responsible_kind),
+            responsible_person=case.started_by_user
+            if stage.responsible_kind == case.started_by.kind
+            else None,
+        )
+        for stage in stages
     )

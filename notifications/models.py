@@ -1,0 +1,85 @@
+"""In-app notifications, their e-mail delivery, and the claims that make each reminder go
+out exactly once.
+
+This app knows only users: what a notification is about travels as its kind, a link and
+a few parameters, so that the layers above (referrals, pathways) can notify without this
+one importing them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    RELEASE_IN_3_MONTHS = "release_90", _("Release in three months")
+    RELEASE_IN_2_MONTHS = "release_60", _("Release in two months")
+    RELEASE_IN_1_MONTH = "release_30", _("Release in one month")
+    RELEASE_IN_1_WEEK = "release_7", _("Release in one week")
+    STAGE_OPENS = "stage_opens", _("A stage's window opens")
+    STAGE_OVERDUE = "stage_overdue", _("A stage is overdue")
+    STAGE_REMINDER = "stage_reminder", _("A stage's reminder")
+    REFERRAL_NOT_OPENED = "referral_not_opened", _("A referral has not been opened")
+    REFERRAL_ESCALATED = "referral_escalated", _("A referral has not been accepted")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    # Names of stages in fi/sv/en and dates, never client data: e-mail is not a safe
+    # channel for it, and the page behind `url` checks access when it is opened.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_list"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unmailed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id} ({self.due_on})"
+
+
+class ReminderClaim(models.Model):
+    """A reminder that has gone out. The unique row is taken in the same transaction that
+    creates its notifications, so a reminder is delivered once however many scans run."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=100)
+    due_on = models.DateField(_("due on"))
+    scan = models.UUIDField(_("scan"))
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder claim")
+        verbose_name_plural = _("reminder claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "due_on"], name="reminder_claim_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} {self.due_on}"
