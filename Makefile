@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate data test test-fast lint format messages bench lock clean
+.PHONY: help venv run migrate data test test-fast lint format messages bench bench-scan lock clean
 
 help:
 	@echo "make run        set up and start Polku (web + Celery worker with beat) on http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make format     format the code with ruff"
 	@echo "make messages   extract and compile translations (needs gettext)"
 	@echo "make bench      national-scale benchmark on PostgreSQL (docs/performance.md)"
+	@echo "make bench-scan the reminder scan over 100,000 cases on PostgreSQL"
 	@echo "make lock       regenerate requirements*.lock from pyproject.toml"
 
 $(BIN)/.installed: requirements-dev.lock
@@ -64,6 +65,11 @@ bench: venv
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'polku_bench'" | grep -q 1 \
 		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE polku_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
+
+bench-scan: venv
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'polku_bench'" | grep -q 1 \
+		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE polku_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/scan.py
 
 lock:
 	$(PYTHON) scripts/lock.py

@@ -138,3 +138,37 @@ def agency_client_workers(*, agency: Agency) -> QuerySet[User]:
     return User.objects.filter(
         memberships__agency=agency, memberships__role__in=CLIENT_WORK_ROLES, is_active=True
     ).order_by("last_name", "first_name")
+
+
+@dataclass(frozen=True)
+class AgencyPeople:
+    """Whom reminders about an agency's work reach."""
+
+    coordinators: frozenset[int]
+    contact_persons: frozenset[int]
+    substitutes: dict[int, int]  # contact person's user id -> their substitute's
+
+
+def agency_people(*, agency_ids: set[int]) -> dict[int, AgencyPeople]:
+    """Coordinators and named contact persons of many agencies, in two queries."""
+    coordinators: dict[int, set[int]] = {pk: set() for pk in agency_ids}
+    for agency_id, user_id in Membership.objects.filter(
+        agency_id__in=agency_ids, role=Role.COORDINATOR, user__is_active=True
+    ).values_list("agency_id", "user_id"):
+        coordinators[agency_id].add(user_id)
+    contacts: dict[int, set[int]] = {pk: set() for pk in agency_ids}
+    substitutes: dict[int, dict[int, int]] = {pk: {} for pk in agency_ids}
+    for agency_id, person_id, substitute_id in ContactPerson.objects.filter(
+        agency_id__in=agency_ids, person__is_active=True
+    ).values_list("agency_id", "person_id", "substitute_id"):
+        contacts[agency_id].add(person_id)
+        if substitute_id is not None:
+            substitutes[agency_id][person_id] = substitute_id
+    return {
+        pk: AgencyPeople(
+            coordinators=frozenset(coordinators[pk]),
+            contact_persons=frozenset(contacts[pk]),
+            substitutes=substitutes[pk],
+        )
+        for pk in agency_ids
+    }

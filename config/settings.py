@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -224,6 +225,8 @@ def email_settings(url: str) -> dict[str, object]:
 globals().update(email_settings(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Polku <polku@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here (no request to take the host from in a Celery task).
+POLKU_BASE_URL = env("POLKU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set, otherwise the filesystem broker under var/.
 REDIS_URL = env("REDIS_URL")
@@ -252,11 +255,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL_SECONDS = 60
+REMINDER_SCAN_INTERVAL_SECONDS = 300
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "health.heartbeat",
         "schedule": HEARTBEAT_INTERVAL_SECONDS,
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
+    },
+    # An interval, not wall-clock times: the scan computes what is due from the database
+    # and the date in Helsinki, so a DST change neither skips nor repeats anything.
+    "reminders-scan": {
+        "task": "pathways.reminders_scan",
+        "schedule": REMINDER_SCAN_INTERVAL_SECONDS,
+        "options": {"expires": REMINDER_SCAN_INTERVAL_SECONDS},
+    },
+    # 07:00 in CELERY_TIMEZONE (Europe/Helsinki), in summer and in winter time.
+    "notifications-digest": {
+        "task": "notifications.digest",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

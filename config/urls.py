@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("referrals.urls")),
     path("", include("pathways.urls")),
+    path("", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

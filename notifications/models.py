@@ -6,6 +6,8 @@ a few parameters, so that the layers above (referrals, pathways) can notify with
 one importing them.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

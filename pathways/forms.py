@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Municipality
+from pathways.models import CaseOutcome
 from referrals.forms import DATE_INPUT, LocalizedChoiceField
 from referrals.identity import blind_index, hetu_normalise
 from referrals.models import Client, Language, ReleaseType, ServiceLanguage
@@ -122,3 +123,23 @@ class ReleaseForm(forms.Form):
             "address": data["address"],
             "address_protected": data["address_protected"],
         }
+
+
+class KelaGuidanceForm(forms.Form):
+    instructed_on = forms.DateField(
+        label=_("Date of Kela's instruction"),
+        widget=DATE_INPUT,
+        help_text=_("The client has one month from this day."),
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CaseOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for reasonableness considerations."),
+    )

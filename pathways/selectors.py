@@ -2,16 +2,34 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies.models import Agency
 from agencies.selectors import serves_q
-from pathways.models import Case, CaseStatus, PathwayTemplate, StageTemplate
+from pathways.models import (
+    Case,
+    CaseStage,
+    CaseStatus,
+    ChecklistItem,
+    ChecklistTick,
+    PathwayTemplate,
+    StageStatus,
+    StageTemplate,
+)
 from referrals.selectors import ClientAccess, client_access
 
 YOUTH_AGE_LIMIT = 30
+# Statuses that settle a stage: its window closing is then no longer a problem.
+SETTLED = frozenset({StageStatus.DONE, StageStatus.SKIPPED})
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: ChecklistItem
+    tick: ChecklistTick | None
 
 
 @dataclass(frozen=True)
@@ -20,12 +38,21 @@ class StageWindow:
     opens: date
     closes: date
     state: str  # "upcoming", "open" or "past"
+    case_stage: CaseStage | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """The window has closed and the stage is neither done nor skipped."""
+        return (
+            self.state == "past"
+            and self.case_stage is not None
+            and self.case_stage.status not in SETTLED
+        )
 
 
 def template_latest(*, code: str) -> PathwayTemplate:
-    return PathwayTemplate.objects.filter(code=code, published_at__isnull=False).order_by(
-        "-version"
-    ).first() or PathwayTemplate.objects.get(code=code, version=1)
+    """The newest published version: new cases never start on a draft."""
+    return PathwayTemplate.objects.filter(code=code, published_at__isnull=False).latest("version")
 
 
 def age_on(*, birth_date: date, day: date) -> int:
@@ -40,21 +67,123 @@ def release_template_for(*, birth_date: date, release_date: date) -> PathwayTemp
     )
 
 
-def case_anchor_date(*, case: Case) -> date | None:
-    return case.release.expected_date if case.release else None
+def case_stage_list(*, case: Case) -> list[CaseStage]:
+    """The case's stages with their template stage, checklist and ticks, in a fixed number
+    of queries however many stages and ticks there are."""
+    return list(
+        CaseStage.objects.filter(case=case)
+        .select_related("stage", "responsible_agency", "responsible_person")
+        .prefetch_related(
+            Prefetch("stage__checklist", queryset=ChecklistItem.objects.order_by("order")),
+            Prefetch("ticks", queryset=ChecklistTick.objects.select_related("ticked_by")),
+        )
+        .order_by("stage__order")
+    )
 
 
-def case_stage_windows(*, case: Case, today: date) -> list[StageWindow]:
-    anchor = case_anchor_date(case=case)
-    if anchor is None:
-        return []
+def case_stage_checklist(*, case_stage: CaseStage) -> list[ChecklistLine]:
+    """The stage's checklist with its ticks, from what case_stage_list prefetched."""
+    ticks = {tick.item_id: tick for tick in case_stage.ticks.all()}
+    return [
+        ChecklistLine(item=item, tick=ticks.get(item.pk))
+        for item in case_stage.stage.checklist.all()
+    ]
+
+
+def case_stage_windows(
+    *, case: Case, today: date, stages: list[CaseStage] | None = None
+) -> list[StageWindow]:
+    """Each case stage's window, counted in calendar days from the case's anchor date.
+
+    Dates, not datetimes: a window edge on a daylight-saving change day is still that
+    local day. `today` is the local date (referrals.services.today()).
+    """
+    anchor = case.anchor_date
     windows = []
-    for stage in case.template.stages.all():
+    for case_stage in case_stage_list(case=case) if stages is None else stages:
+        stage = case_stage.stage
         opens = anchor + timedelta(days=stage.window_start)
         closes = anchor + timedelta(days=stage.window_end)
         state = "upcoming" if today < opens else "past" if today > closes else "open"
-        windows.append(StageWindow(stage=stage, opens=opens, closes=closes, state=state))
+        windows.append(
+            StageWindow(stage=stage, opens=opens, closes=closes, state=state, case_stage=case_stage)
+        )
     return windows
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    window: StageWindow
+    # CSS lengths as strings, so that no locale turns the decimal point into a comma.
+    start: str
+    width: str
+
+
+@dataclass(frozen=True)
+class TimelineMark:
+    day: date
+    at: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    first: date
+    last: date
+    bars: list[TimelineBar]
+    today: TimelineMark
+    anchor: TimelineMark
+    months: list[TimelineMark]
+    overdue: int
+
+
+TIMELINE_MARGIN_DAYS = 14
+TIMELINE_MAX_MONTH_LABELS = 7
+
+
+def _percent(value: float) -> str:
+    return f"{max(0.0, min(100.0, value * 100)):.3f}%"
+
+
+def case_timeline(*, windows: list[StageWindow], anchor: date, today: date) -> Timeline | None:
+    """The stages on one time axis around the anchor, with today and the anchor marked.
+
+    A day is a slot on the axis: a window from its opening day to the end of its closing
+    day, the markers in the middle of their day.
+    """
+    if not windows:
+        return None
+    margin = timedelta(days=TIMELINE_MARGIN_DAYS)
+    first = min([*(w.opens for w in windows), anchor, today]) - margin
+    last = max([*(w.closes for w in windows), anchor, today]) + margin
+    days = (last - first).days + 1
+
+    def at(day: date, offset: float = 0.0) -> float:
+        return ((day - first).days + offset) / days
+
+    bars = [
+        TimelineBar(
+            window=window,
+            start=_percent(at(window.opens)),
+            width=_percent(((window.closes - window.opens).days + 1) / days),
+        )
+        for window in windows
+    ]
+    month_starts = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            month_starts.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    step = -(-len(month_starts) // TIMELINE_MAX_MONTH_LABELS) or 1
+    return Timeline(
+        first=first,
+        last=last,
+        bars=bars,
+        today=TimelineMark(day=today, at=_percent(at(today, 0.5))),
+        anchor=TimelineMark(day=anchor, at=_percent(at(anchor, 0.5))),
+        months=[TimelineMark(day=m, at=_percent(at(m))) for m in month_starts[::step]],
+        overdue=sum(1 for window in windows if window.overdue),
+    )
 
 
 def responsible_agencies(*, case: Case, kinds: set[str]) -> dict[str, Agency]:
@@ -95,6 +224,28 @@ def case_for_agency(*, agency: Agency | None, public_id: UUID) -> tuple[Case, Cl
     if access is None:
         raise Http404
     return case, access
+
+
+def case_stage_is_responsible(*, case_stage: CaseStage, agency: Agency) -> bool:
+    return case_stage.responsible_agency_id is not None and (
+        case_stage.responsible_agency_id == agency.pk
+    )
+
+
+def case_stage_for_agency(
+    *, agency: Agency | None, public_id: UUID, stage_pk: int
+) -> tuple[CaseStage, ClientAccess]:
+    """The one access helper for acting on a case stage: a case the agency cannot see, or a
+    stage not of that case, is a 404 (as on the case page); a stage the agency does not
+    answer for is a 403."""
+    case, access = case_for_agency(agency=agency, public_id=public_id)
+    case_stage = get_object_or_404(
+        CaseStage.objects.select_related("stage", "responsible_agency"), case=case, pk=stage_pk
+    )
+    case_stage.case = case
+    if not case_stage_is_responsible(case_stage=case_stage, agency=access.agency):
+        raise PermissionDenied
+    return case_stage, access
 
 
 def cases_started_by(*, agency: Agency) -> QuerySet[Case]:

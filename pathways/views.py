@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -10,11 +11,25 @@ from django.utils.translation import gettext as _
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency
+from agencies.selectors import agency_client_workers
 from pathways.forms import ReleaseForm
-from pathways.selectors import case_for_agency, case_stage_windows, cases_started_by
+from pathways.models import Case, CaseStage
+from pathways.selectors import (
+    ChecklistLine,
+    StageWindow,
+    case_for_agency,
+    case_stage_checklist,
+    case_stage_is_responsible,
+    case_stage_list,
+    case_stage_windows,
+    case_timeline,
+    cases_started_by,
+)
 from pathways.services import RISE_KINDS, release_case_start
+from pathways.stage_forms import AssignForm, ReleaseDateForm, SkipForm, stage_prefix
+from pathways.stage_services import case_stage_allowed_actions, release_date_may_move
 from referrals.models import LogPurpose
-from referrals.selectors import client_card, client_referrals
+from referrals.selectors import ClientAccess, client_card, client_referrals
 from referrals.services import today, use_log_write
 
 PAGE_SIZE = 25
@@ -69,18 +84,87 @@ def release_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "pathways/release_form.html", {"form": form})
 
 
-@login_required
-def case_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    case, access = case_for_agency(agency=client_work_agency(request), public_id=public_id)
+@dataclass(frozen=True)
+class StageRow:
+    """One stage as the case page shows it to the acting agency."""
+
+    case_stage: CaseStage
+    window: StageWindow | None  # None when the release date is not disclosed
+    checklist: list[ChecklistLine]
+    actions: frozenset[str]
+    skip_form: SkipForm | None
+    assign_form: AssignForm | None
+
+
+def case_page(
+    request: AuthenticatedRequest,
+    case: Case,
+    access: ClientAccess,
+    *,
+    skip_form: SkipForm | None = None,
+    assign_form: AssignForm | None = None,
+    error: str = "",
+    error_stage: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The case page, also re-rendered by the stage views with a form's errors in place."""
+    agency = access.agency
     day = today()
     release_shown = access.shown("release") and case.release is not None
+    # A release path's windows would give away the release date; other paths' anchors
+    # (Kela's instruction, the referral, the start) are not a withheld category.
+    windows_shown = release_shown or case.release is None
+    stages = case_stage_list(case=case)
+    windows = (
+        {
+            w.case_stage.pk: w
+            for w in case_stage_windows(case=case, today=day, stages=stages)
+            if w.case_stage
+        }
+        if windows_shown
+        else {}
+    )
+    people = (
+        [(user.pk, user.display_name) for user in agency_client_workers(agency=agency)]
+        if any(case_stage_is_responsible(case_stage=s, agency=agency) for s in stages)
+        else []
+    )
+    rows = []
+    for case_stage in stages:
+        actions = case_stage_allowed_actions(case_stage=case_stage, agency=agency)
+        responsible = case_stage_is_responsible(case_stage=case_stage, agency=agency)
+        prefix = stage_prefix(case_stage.pk)
+        mine = error_stage == case_stage.pk
+        rows.append(
+            StageRow(
+                case_stage=case_stage,
+                window=windows.get(case_stage.pk),
+                checklist=case_stage_checklist(case_stage=case_stage),
+                actions=actions,
+                skip_form=(skip_form if mine and skip_form else SkipForm(prefix=prefix))
+                if "skip" in actions
+                else None,
+                assign_form=(
+                    assign_form
+                    if mine and assign_form
+                    else AssignForm(
+                        prefix=prefix,
+                        people=people,
+                        initial={"person": case_stage.responsible_person_id},
+                    )
+                )
+                if responsible
+                else None,
+            )
+        )
     use_log_write(
         user=request.user,
-        agency=access.agency,
+        agency=agency,
         clients=[(case.client, access.categories)],
         purpose=LogPurpose.CASE_WORK,
         path=request.path,
     )
+    may_move = release_shown and release_date_may_move(case=case, agency=agency)
     return render(
         request,
         "pathways/case_detail.html",
@@ -88,12 +172,35 @@ def case_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
             "case": case,
             "access": access,
             "card": client_card(access=access),
-            "windows": case_stage_windows(case=case, today=day) if release_shown else [],
+            "rows": rows,
+            "windows": [row.window for row in rows if row.window],
+            "timeline": case_timeline(
+                windows=[row.window for row in rows if row.window],
+                anchor=case.anchor_date,
+                today=day,
+            )
+            if windows_shown
+            else None,
             "release": case.release if release_shown else None,
             "days_left": (case.release.expected_date - day).days
             if release_shown and case.release
             else None,
-            "referrals": client_referrals(agency=access.agency, client=case.client),
+            "referrals": client_referrals(agency=agency, client=case.client),
             "may_refer": access.is_owner,
+            "release_date_form": ReleaseDateForm(
+                initial={"expected_date": case.release.expected_date}
+            )
+            if may_move and case.release
+            else None,
+            "windows_withheld": not windows_shown,
+            "error": error,
+            "error_stage": error_stage,
         },
+        status=status,
     )
+
+
+@login_required
+def case_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    case, access = case_for_agency(agency=client_work_agency(request), public_id=public_id)
+    return case_page(request, case, access)

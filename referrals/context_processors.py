@@ -1,16 +1,54 @@
+from django.db.models import Func, IntegerField, Subquery, Value
+from django.db.models.expressions import BaseExpression
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from referrals.selectors import referral_unread_count
+from agencies.models import Agency, User
+from notifications.selectors import unread_notifications_subquery
+from referrals.models import Referral, ReferralStatus
+
+
+def _referral_unread_subquery(*, agency: Agency) -> Subquery:
+    """referral_unread_count as an expression; COUNT(*) without GROUP BY is never NULL."""
+    return Subquery(
+        Referral.objects.filter(recipient_agency=agency, status=ReferralStatus.SENT)
+        .order_by()
+        .annotate(unread=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("unread"),
+        output_field=IntegerField(),
+    )
 
 
 def inbox(request: HttpRequest) -> dict[str, object]:
-    """The unread count in the navigation, counted only when a page shows it."""
+    """The unread referrals and notifications in the navigation: both in one query, run
+    only when a page shows either of them."""
     acting = getattr(request, "acting", None)
+    user = getattr(request, "user", None)
 
-    def count() -> int:
-        if acting is None or acting.agency is None or not acting.works_with_clients:
-            return 0
-        return referral_unread_count(agency=acting.agency)
+    def counts() -> dict[str, int]:
+        if user is None or not user.is_authenticated:
+            return {"inbox": 0, "notifications": 0}
+        works = acting is not None and acting.agency is not None and acting.works_with_clients
+        referrals: BaseExpression = (
+            _referral_unread_subquery(agency=acting.agency)
+            if works and acting is not None
+            else Value(0, output_field=IntegerField())
+        )
+        row = (
+            User.objects.filter(pk=user.pk)
+            .order_by()
+            .values(
+                unread_referrals=referrals, unread_notifications=unread_notifications_subquery()
+            )
+            .first()
+        )
+        return {
+            "inbox": int(row["unread_referrals"] or 0) if row else 0,
+            "notifications": int(row["unread_notifications"] or 0) if row else 0,
+        }
 
-    return {"inbox_unread": SimpleLazyObject(count)}
+    both = SimpleLazyObject(counts)
+    return {
+        "inbox_unread": SimpleLazyObject(lambda: both["inbox"]),
+        "notifications_unread": SimpleLazyObject(lambda: both["notifications"]),
+    }

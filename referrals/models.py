@@ -395,6 +395,12 @@ class Referral(models.Model):
                 condition=~Q(status="draft"),
                 name="referral_inbox",
             ),
+            # The reminder scan: referrals still waiting to be opened or accepted.
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(status__in=["sent", "opened"]),
+                name="referral_awaiting",
+            ),
             models.Index(fields=["sender_agency", "-created_at"]),
         ]
 

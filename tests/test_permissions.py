@@ -4,13 +4,15 @@ A new view fails this test until its expected outcome for every persona is writt
 down here, so that no page can be added without deciding who may see it.
 """
 
+import uuid
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from agencies.models import ContactPerson
-from pathways.models import Case
+from agencies.models import ContactPerson, User
+from pathways.models import Case, PathwayTemplate
+from pathways.template_services import template_version_new
 from referrals.models import Client, Consent, Referral
 
 from .conftest import PERSONAS
@@ -83,6 +85,46 @@ EXPECTED: dict[str, dict[str, int]] = {
     "case-list": only({"rise.oulu": OK}, FORBIDDEN),
     "release-new": only({"rise.oulu": OK}, FORBIDDEN),
     "case-detail": MIKKO_VISIBLE,
+    # Stage actions are POST only (tests/pathways/test_stages.py covers who may post).
+    "case-stage-action": dict.fromkeys(PERSONAS, POST_ONLY),
+    "case-stage-assign": dict.fromkeys(PERSONAS, POST_ONLY),
+    "case-stage-tick": dict.fromkeys(PERSONAS, POST_ONLY),
+    # Only Oulu prison, which started Mikko's path, moves his release date.
+    "case-release-date": only(
+        {
+            "rise.oulu": OK,
+            "tym.tampere": NOT_FOUND,
+            "kela.pohjoinen": NOT_FOUND,
+            "priima.butti": NOT_FOUND,
+        },
+        FORBIDDEN,
+    ),
+    # Mikko's path is the release path: its outcome is recorded only on Kela's guidance path.
+    "case-outcome": only(
+        dict.fromkeys(
+            ("rise.oulu", "tym.oulu", "koordinaattori.oulu", "hva.pohjois", "tietosuoja", "admin"),
+            FORBIDDEN,
+        ),
+        NOT_FOUND,
+    ),
+    # Only Kela starts it, and Kela has no grant for Mikko.
+    "kela-guidance-start": only({"kela.pohjoinen": NOT_FOUND}, FORBIDDEN),
+    # Everyone has notifications of their own; another user's is a 404 (tests/notifications).
+    "notification-list": EVERYONE,
+    "notification-open": dict.fromkeys(PERSONAS, POST_ONLY),
+    "notifications-read-all": dict.fromkeys(PERSONAS, POST_ONLY),
+    "notification-settings": EVERYONE,
+    # The pathway-template editor (a draft of the adult path): coordinators only.
+    "pathway-list": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "pathway-import": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "pathway-detail": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "pathway-edit": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "pathway-export": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "pathway-new-version": dict.fromkeys(PERSONAS, POST_ONLY),
+    "pathway-publish": dict.fromkeys(PERSONAS, POST_ONLY),
+    "stage-new": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "stage-edit": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "stage-delete": dict.fromkeys(PERSONAS, POST_ONLY),
 }
 
 # What each persona sees of Mikko on his page: the law's and the consent's categories.
@@ -111,10 +153,36 @@ def objects() -> dict[str, Any]:
         "case": Case.objects.get(client=mikko),
         "agency": agency("tym-oulu"),
         "contact": ContactPerson.objects.get(agency=agency("tym-oulu"), topic__code="rise"),
+        "draft": template_version_new(
+            template=PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=1),
+            user=User.objects.get(username="koordinaattori.oulu"),
+        ),
     }
 
 
 def url_for(name: str, objs: dict[str, Any]) -> str:
+    if name == "notification-open":
+        # POST only: a GET is refused before the id is looked up, so any id will do.
+        return reverse(name, args=[uuid.uuid4()])
+    if name in {"stage-edit", "stage-delete"}:
+        # Pathway templates are not client data: addressed by their row ids.
+        draft = objs["draft"]
+        return reverse(name, args=[draft.pk, draft.stages.first().pk])
+    if name in {
+        "pathway-detail",
+        "pathway-edit",
+        "pathway-export",
+        "pathway-new-version",
+        "pathway-publish",
+        "stage-new",
+    }:
+        return reverse(name, args=[objs["draft"].pk])
+    if name in {"case-stage-action", "case-stage-assign", "case-stage-tick"}:
+        case = objs["case"]
+        stage_args = [case.public_id, case.stages.order_by("pk").first().pk]
+        if name == "case-stage-action":
+            stage_args.append("start")
+        return reverse(name, args=stage_args)
     key = {
         "client-detail": "client",
         "consent-new": "client",
@@ -123,6 +191,9 @@ def url_for(name: str, objs: dict[str, Any]) -> str:
         "referral-detail": "referral",
         "referral-move": "referral",
         "case-detail": "case",
+        "case-release-date": "case",
+        "case-outcome": "case",
+        "kela-guidance-start": "client",
         "agency-detail": "agency",
         "contact-person-edit": "contact",
         "contact-person-remove": "contact",

@@ -1,0 +1,188 @@
+"""Reminders go out exactly once: each is claimed with a unique row in the same
+transaction that creates its notifications. A scan that dies mid-batch rolls the batch
+back whole, and the next scan claims it; two scans at once block on the unique index and
+the later one skips what the first claimed."""
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from agencies.models import EmailDelivery, User
+from notifications.models import Notification, ReminderClaim
+from notifications.texts import notification_subject, notification_text
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder that is due: to whom, about what, and where the link goes."""
+
+    kind: str
+    subject: str
+    due_on: date
+    recipients: frozenset[int]
+    url: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.kind, self.subject, self.due_on)
+
+
+def _batches(items: Iterable[Due], size: int) -> Iterator[list[Due]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def claimed_keys(*, since: date) -> set[tuple[str, str, date]]:
+    """Claims from the catch-up window, so a scan skips them without touching the index."""
+    return set(
+        ReminderClaim.objects.filter(due_on__gte=since).values_list("kind", "subject", "due_on")
+    )
+
+
+def reminders_deliver(*, due: Iterable[Due]) -> int:
+    """Claim and deliver what is due, a batch per transaction; returns notifications made."""
+    made = 0
+    for batch in _batches(due, BATCH_SIZE):
+        made += _batch_deliver(batch=[d for d in batch if d.recipients])
+    return made
+
+
+@transaction.atomic
+def _batch_deliver(*, batch: list[Due]) -> int:
+    if not batch:
+        return 0
+    scan = uuid.uuid4()
+    # One lock order for every scan, so two scans of the same reminders cannot deadlock.
+    batch.sort(key=lambda d: (d.kind, d.subject, d.due_on))
+    ReminderClaim.objects.bulk_create(
+        [ReminderClaim(kind=d.kind, subject=d.subject, due_on=d.due_on, scan=scan) for d in batch],
+        ignore_conflicts=True,
+    )
+    mine = set(ReminderClaim.objects.filter(scan=scan).values_list("kind", "subject", "due_on"))
+    notifications = [
+        Notification(
+            recipient_id=user_id,
+            kind=d.kind,
+            params=d.params,
+            url=d.url,
+            due_on=d.due_on,
+        )
+        for d in batch
+        if d.key in mine
+        for user_id in sorted(d.recipients)
+    ]
+    if not notifications:
+        return 0
+    Notification.objects.bulk_create(notifications)
+    immediate = set(
+        User.objects.filter(
+            pk__in={n.recipient_id for n in notifications},
+            email_delivery=EmailDelivery.IMMEDIATE,
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    ids = [n.pk for n in notifications if n.recipient_id in immediate]
+    if ids:
+        from notifications.tasks import notifications_email
+
+        transaction.on_commit(lambda: notifications_email.delay(ids))
+    return len(notifications)
+
+
+def _email_body(notifications: list[Notification]) -> str:
+    lines = [f"- {notification_text(n)}\n  {settings.POLKU_BASE_URL}{n.url}" for n in notifications]
+    return "\n".join(
+        [
+            gettext("You have new notifications in Polku:"),
+            "",
+            *lines,
+            "",
+            gettext("Change how Polku e-mails you: %(url)s")
+            % {"url": settings.POLKU_BASE_URL + reverse("notification-settings")},
+        ]
+    )
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification to a user who wants them at once; True when sent. The row
+    stays locked while sending, so a retried task does not send it a second time."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        user = notification.recipient
+        if user.email_delivery != EmailDelivery.IMMEDIATE or not user.email or not user.is_active:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                notification_subject(notification),
+                _email_body([notification]),
+                None,
+                [user.email],
+            )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def digest_recipients() -> list[int]:
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            recipient__email_delivery=EmailDelivery.DAILY,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def digest_send(*, user_id: int) -> int:
+    """One e-mail with every notification the user has not been e-mailed; returns how many."""
+    with transaction.atomic():
+        notifications = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient_id=user_id, emailed_at__isnull=True)
+            .order_by("created_at", "pk")
+        )
+        user = User.objects.get(pk=user_id)
+        if not notifications or user.email_delivery != EmailDelivery.DAILY or not user.email:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                ngettext(
+                    "Polku: %(count)d new notification",
+                    "Polku: %(count)d new notifications",
+                    len(notifications),
+                )
+                % {"count": len(notifications)},
+                _email_body(notifications),
+                None,
+                [user.email],
+            )
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+            emailed_at=timezone.now()
+        )
+    return len(notifications)

@@ -1,0 +1,166 @@
+"""What a notification says, in the active language, built from its kind and parameters.
+
+The same text goes into e-mails, which are not a safe channel for client data: only the
+parameters below are ever read, and none of them names a client. Anything else a caller
+puts in `params` is ignored.
+
+params (all optional):
+    date     "YYYY-MM-DD": the release date, deadline, window date or send date
+    stage    {"fi", "sv", "en"}: a stage's name
+    message  {"fi", "sv", "en"}: a reminder rule's own text; when present it leads
+    agency   {"fi", "sv", "en"}: an agency's name
+    days     int: a number of days (no text uses it yet)
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Notification, NotificationKind
+
+LANGUAGES = ("fi", "sv", "en")
+
+# Per kind, the texts to try in order: the first whose parameters are all present wins,
+# so a missing optional parameter gives a shorter sentence rather than a gap. When none
+# fits, the kind's own label is the text.
+Variants = tuple[tuple[frozenset[str], Promise], ...]
+
+
+def _v(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+TEXTS: dict[str, Variants] = {
+    NotificationKind.RELEASE_IN_3_MONTHS: (
+        (_v("date"), _("A client's release is in three months (%(date)s).")),
+    ),
+    NotificationKind.RELEASE_IN_2_MONTHS: (
+        (_v("date"), _("A client's release is in two months (%(date)s).")),
+    ),
+    NotificationKind.RELEASE_IN_1_MONTH: (
+        (_v("date"), _("A client's release is in one month (%(date)s).")),
+    ),
+    NotificationKind.RELEASE_IN_1_WEEK: (
+        (_v("date"), _("A client's release is in one week (%(date)s).")),
+    ),
+    NotificationKind.STAGE_OPENS: (
+        (_v("stage", "date"), _("The stage “%(stage)s” opens on %(date)s.")),
+        (_v("stage"), _("The stage “%(stage)s” opens soon.")),
+        (_v("date"), _("A stage opens on %(date)s.")),
+    ),
+    NotificationKind.STAGE_OVERDUE: (
+        (
+            _v("stage", "date"),
+            _("The stage “%(stage)s” is overdue: its window closed on %(date)s."),
+        ),
+        (_v("stage"), _("The stage “%(stage)s” is overdue.")),
+        (_v("date"), _("A stage is overdue: its window closed on %(date)s.")),
+    ),
+    NotificationKind.STAGE_REMINDER: (
+        (_v("stage", "date"), _("A reminder of the stage “%(stage)s” (%(date)s).")),
+        (_v("stage"), _("A reminder of the stage “%(stage)s”.")),
+    ),
+    NotificationKind.REFERRAL_NOT_OPENED: (
+        (
+            _v("date"),
+            _("A referral sent on %(date)s has not been opened in three business days."),
+        ),
+        (_v(), _("A referral has not been opened in three business days.")),
+    ),
+    NotificationKind.REFERRAL_ESCALATED: (
+        (
+            _v("date", "agency"),
+            _(
+                "A referral sent on %(date)s to %(agency)s has not been accepted in five "
+                "business days."
+            ),
+        ),
+        (
+            _v("date"),
+            _("A referral sent on %(date)s has not been accepted in five business days."),
+        ),
+        (
+            _v("agency"),
+            _("A referral to %(agency)s has not been accepted in five business days."),
+        ),
+        (_v(), _("A referral has not been accepted in five business days.")),
+    ),
+}
+
+# A reminder rule's own message leads whatever the kind; stage and date follow it.
+MESSAGE_TEXTS: Variants = (
+    (_v("message", "stage", "date"), _("%(message)s (%(stage)s, %(date)s)")),
+    (_v("message", "stage"), _("%(message)s (%(stage)s)")),
+    (_v("message", "date"), _("%(message)s (%(date)s)")),
+)
+
+
+def _date(value: Any) -> str:
+    """Finnish-style d.m.yyyy in every language, as Polku shows dates elsewhere."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return ""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def _localized(value: Any) -> str:
+    """The active language's version of a {"fi", "sv", "en"} name, else the first found."""
+    if isinstance(value, str):
+        return value.strip()
+    if not isinstance(value, Mapping):
+        return ""
+    active = (get_language() or "fi").split("-")[0]
+    for language in (active, *LANGUAGES):
+        text = value.get(language)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def _values(params: Any) -> dict[str, str]:
+    """Only the known parameters, formatted; empty or malformed ones count as absent."""
+    if not isinstance(params, Mapping):
+        return {}
+    values = {
+        "date": _date(params.get("date")),
+        "stage": _localized(params.get("stage")),
+        "message": _localized(params.get("message")),
+        "agency": _localized(params.get("agency")),
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+def _first_fit(variants: Variants, values: dict[str, str]) -> str | None:
+    for needed, text in variants:
+        if needed <= values.keys():
+            return str(text) % {name: values[name] for name in needed}
+    return None
+
+
+def notification_text(notification: Notification) -> str:
+    """The one-line message of the notification in the active language."""
+    values = _values(notification.params)
+    if "message" in values:
+        return _first_fit(MESSAGE_TEXTS, values) or values["message"]
+    text = _first_fit(TEXTS.get(notification.kind, ()), values)
+    if text is not None:
+        return text
+    if notification.kind in NotificationKind.values:
+        return str(NotificationKind(notification.kind).label)
+    return str(_("You have a new notification in Polku."))
+
+
+def notification_subject(notification: Notification) -> str:
+    """An e-mail subject: the kind only, so that nothing about a client is in it."""
+    if notification.kind in NotificationKind.values:
+        label = str(NotificationKind(notification.kind).label)
+    else:
+        label = str(_("New notification"))
+    return f"Polku: {label}"

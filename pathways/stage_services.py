@@ -1,0 +1,175 @@
+"""Writes of a case's stages and its release date. Each function is one transaction; a
+stage's status changes only along TRANSITIONS, by the agency that answers for the stage."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, User
+from agencies.selectors import agency_client_workers
+from pathways.models import (
+    Case,
+    CaseStage,
+    CaseStatus,
+    ChecklistItem,
+    ChecklistTick,
+    StageStatus,
+)
+from pathways.selectors import case_stage_is_responsible
+from pathways.services import RISE_KINDS, release_date_check
+from referrals.models import Release
+
+S = StageStatus
+# Status -> the named moves allowed from it and the status each leads to.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    S.NOT_STARTED: {"start": S.IN_PROGRESS, "complete": S.DONE, "skip": S.SKIPPED},
+    S.IN_PROGRESS: {"complete": S.DONE, "skip": S.SKIPPED},
+    S.DONE: {"reopen": S.IN_PROGRESS},
+    S.SKIPPED: {"reopen": S.IN_PROGRESS},
+}
+ACTIONS = ("start", "complete", "skip", "reopen")
+
+
+class StageConflict(ValidationError):
+    """The stage is no longer in a status the move starts from (someone else moved it)."""
+
+
+def case_stage_allowed_actions(*, case_stage: CaseStage, agency: Agency) -> frozenset[str]:
+    """The moves `agency` may make on the stage now."""
+    if not case_stage_is_responsible(case_stage=case_stage, agency=agency):
+        return frozenset()
+    return frozenset(TRANSITIONS[case_stage.status])
+
+
+def _check_actor(*, case_stage: CaseStage, by: User) -> None:
+    """Only the people of the agency that answers for the stage change it."""
+    agency_id = case_stage.responsible_agency_id
+    if agency_id is None or not (
+        agency_client_workers(agency=Agency(pk=agency_id)).filter(pk=by.pk).exists()
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def _transition(*, case_stage: CaseStage, action: str, by: User, **changes: object) -> CaseStage:
+    """Make the named move if the stage's status allows it now; of two racing moves from
+    the same status exactly one wins."""
+    _check_actor(case_stage=case_stage, by=by)
+    current = CaseStage.objects.select_for_update().get(pk=case_stage.pk)
+    to = TRANSITIONS[current.status].get(action)
+    if to is None:
+        raise _conflict(current)
+    won = CaseStage.objects.filter(pk=current.pk, status=current.status).update(
+        status=to, updated_at=timezone.now(), **changes
+    )
+    if not won:
+        raise _conflict(CaseStage.objects.get(pk=current.pk))
+    case_stage.refresh_from_db()
+    return case_stage
+
+
+def _conflict(case_stage: CaseStage) -> StageConflict:
+    return StageConflict(
+        _("The stage is already %(status)s; reload the page to see its current state.")
+        % {"status": S(case_stage.status).label.lower()},
+        code="conflict",
+    )
+
+
+def case_stage_start(*, case_stage: CaseStage, by: User) -> CaseStage:
+    return _transition(case_stage=case_stage, action="start", by=by)
+
+
+def case_stage_complete(*, case_stage: CaseStage, by: User) -> CaseStage:
+    return _transition(case_stage=case_stage, action="complete", by=by)
+
+
+def case_stage_skip(*, case_stage: CaseStage, reason: str, by: User) -> CaseStage:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for skipping the stage.")})
+    return _transition(case_stage=case_stage, action="skip", by=by, skip_reason=reason)
+
+
+def case_stage_reopen(*, case_stage: CaseStage, by: User) -> CaseStage:
+    return _transition(case_stage=case_stage, action="reopen", by=by, skip_reason="")
+
+
+@transaction.atomic
+def case_stage_assign(*, case_stage: CaseStage, person: User | None, by: User) -> CaseStage:
+    """Name the stage's responsible person among its agency's client workers, or nobody."""
+    _check_actor(case_stage=case_stage, by=by)
+    if person is not None and not (
+        agency_client_workers(agency=Agency(pk=case_stage.responsible_agency_id))
+        .filter(pk=person.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"person": _("The responsible person must belong to the stage's agency.")}
+        )
+    CaseStage.objects.filter(pk=case_stage.pk).update(
+        responsible_person=person, updated_at=timezone.now()
+    )
+    case_stage.refresh_from_db()
+    return case_stage
+
+
+@transaction.atomic
+def checklist_tick_set(
+    *, case_stage: CaseStage, item: ChecklistItem, ticked: bool, by: User
+) -> ChecklistTick | None:
+    """Tick or untick one item; setting what is already set changes nothing."""
+    _check_actor(case_stage=case_stage, by=by)
+    if item.stage_id != case_stage.stage_id:
+        raise ValidationError({"item": _("The item is not on this stage's checklist.")})
+    if not ticked:
+        ChecklistTick.objects.filter(case_stage=case_stage, item=item).delete()
+        return None
+    # get_or_create retries the read when a racing tick wins the unique constraint.
+    tick, _created = ChecklistTick.objects.get_or_create(
+        case_stage=case_stage, item=item, defaults={"ticked_by": by}
+    )
+    return tick
+
+
+@transaction.atomic
+def checklist_ticks_set(
+    *, case_stage: CaseStage, ticks: dict[ChecklistItem, bool], by: User
+) -> None:
+    """Several items of one stage's checklist at once: all of them or none."""
+    for item, ticked in ticks.items():
+        checklist_tick_set(case_stage=case_stage, item=item, ticked=ticked, by=by)
+
+
+# The release date ------------------------------------------------------------------
+
+
+def release_date_may_move(*, case: Case, agency: Agency) -> bool:
+    """Only the Rise unit that started the case moves its release date, while the case runs."""
+    return (
+        case.release_id is not None
+        and case.status == CaseStatus.ACTIVE
+        and case.started_by_id == agency.pk
+        and agency.kind in RISE_KINDS
+    )
+
+
+@transaction.atomic
+def release_date_move(*, case: Case, expected_date: date, user: User, agency: Agency) -> Case:
+    """Move the expected release date and the case's anchor with it, so that the stage
+    windows and reminders (computed from the anchor) follow."""
+    if not release_date_may_move(case=case, agency=agency):
+        raise PermissionDenied
+    if not agency_client_workers(agency=agency).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    release_date_check(expected_date=expected_date)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    Release.objects.filter(case=locked).update(expected_date=expected_date)
+    Case.objects.filter(pk=locked.pk).update(anchor_date=expected_date)
+    case.refresh_from_db()
+    if case.release is not None:
+        case.release.refresh_from_db()
+    return case

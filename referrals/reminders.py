@@ -1,0 +1,83 @@
+"""Reminders about referrals that wait: not opened in 3 business days, and not accepted
+in 5, which escalates to the receiving agency's coordinator and the contact person's
+substitute. Due dates are computed from the database on every scan."""
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.business_days import business_days_after
+from agencies.selectors import agency_people
+from notifications.models import NotificationKind
+from notifications.services import Due
+from referrals.models import Referral, ReferralStatus
+
+NOT_OPENED_DAYS = 3
+NOT_ACCEPTED_DAYS = 5
+# Ten business days cover any run of Finnish holidays (Christmas to Epiphany included).
+LONGEST_WAIT = timedelta(days=21)
+
+
+def due_after(*, sent_on: date, business_days: int) -> date:
+    """The first day after `business_days` full business days following the sending day."""
+    return business_days_after(sent_on, business_days + 1)
+
+
+def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
+    earliest = today - timedelta(days=catch_up_days) - LONGEST_WAIT
+    since = timezone.make_aware(datetime.combine(earliest, time.min))
+    waiting = list(
+        Referral.objects.filter(
+            status__in=[ReferralStatus.SENT, ReferralStatus.OPENED], sent_at__gte=since
+        )
+        .select_related("recipient_agency")
+        .only(
+            "pk",
+            "public_id",
+            "status",
+            "sent_at",
+            "recipient_agency__name_fi",
+            "recipient_agency__name_sv",
+            "recipient_agency__name_en",
+            "recipient_person_id",
+            "assigned_to_id",
+        )
+    )
+    people = agency_people(agency_ids={r.recipient_agency_id for r in waiting})
+    first = today - timedelta(days=catch_up_days)
+    for referral in waiting:
+        assert referral.sent_at is not None  # noqa: S101 (the filter above)
+        sent_on = timezone.localdate(referral.sent_at)
+        url = reverse("referral-detail", args=[referral.public_id])
+        agency = referral.recipient_agency
+        staff = people[agency.pk]
+        handler = referral.assigned_to_id or referral.recipient_person_id
+        if referral.status == ReferralStatus.SENT:
+            due_on = due_after(sent_on=sent_on, business_days=NOT_OPENED_DAYS)
+            if first <= due_on <= today:
+                yield Due(
+                    kind=NotificationKind.REFERRAL_NOT_OPENED,
+                    subject=f"referral:{referral.pk}",
+                    due_on=due_on,
+                    recipients=frozenset(
+                        {handler} if handler else staff.contact_persons or staff.coordinators
+                    ),
+                    url=url,
+                    params={"date": sent_on.isoformat()},
+                )
+        due_on = due_after(sent_on=sent_on, business_days=NOT_ACCEPTED_DAYS)
+        if first <= due_on <= today:
+            substitute = staff.substitutes.get(referral.recipient_person_id or 0)
+            yield Due(
+                kind=NotificationKind.REFERRAL_ESCALATED,
+                subject=f"referral:{referral.pk}",
+                due_on=due_on,
+                recipients=frozenset(staff.coordinators | ({substitute} if substitute else set())),
+                url=url,
+                params={
+                    "date": sent_on.isoformat(),
+                    "agency": {"fi": agency.name_fi, "sv": agency.name_sv, "en": agency.name_en},
+                },
+            )

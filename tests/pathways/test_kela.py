@@ -1,0 +1,97 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from notifications.models import Notification, NotificationKind
+from pathways.kela import kela_guidance_start
+from pathways.models import Case, CaseOutcome, PathwayTemplate
+from pathways.reminders import reminders_scan
+from referrals.models import Client
+from referrals.services import today
+
+from ..factories import agency, user
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+def jari() -> Client:
+    # The demo grants Kela §27 access to Jari Niskanen.
+    return Client.objects.get(last_name="Niskanen")
+
+
+def test_kela_starts_the_path_from_the_client_page_and_is_sent_to_refer(login):
+    client = login("kela.pohjoinen")
+    page = client.get(reverse("client-detail", args=[jari().public_id]))
+    start = reverse("kela-guidance-start", args=[jari().public_id])
+    assert start in page.content.decode()
+    response = client.post(start, {"instructed_on": today().isoformat()})
+    case = Case.objects.get(client=jari(), template__code=PathwayTemplate.KELA_GUIDANCE)
+    assert response["Location"] == reverse("referral-new", args=[jari().public_id])
+    assert case.anchor_date == today()
+    assert case.started_by == agency("kela")
+    stages = list(case.stages.select_related("stage", "responsible_agency"))
+    assert [s.stage.responsible_kind for s in stages] == [
+        "kela",
+        "kela",
+        "employment_area",
+        "kela",
+    ]
+    assert stages[2].responsible_agency == agency("tym-oulu")
+    # A second click gets the same path, not another.
+    client.post(start, {"instructed_on": today().isoformat()})
+    assert Case.objects.filter(client=jari(), template__code="kela-guidance").count() == 1
+
+
+def test_the_instruction_date_is_checked_on_its_field(login):
+    client = login("kela.pohjoinen")
+    start = reverse("kela-guidance-start", args=[jari().public_id])
+    for day in (today() + DAY, today() - 40 * DAY):
+        response = client.post(start, {"instructed_on": day.isoformat()})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert not Case.objects.filter(client=jari(), template__code="kela-guidance").exists()
+
+
+def test_only_kela_starts_it(login):
+    response = login("tym.oulu").get(reverse("kela-guidance-start", args=[jari().public_id]))
+    assert response.status_code == 403
+
+
+def test_deadline_reminders_at_two_and_three_weeks_and_when_passed():
+    case = kela_guidance_start(
+        agency=agency("kela"), user=user("kela.pohjoinen"), client=jari(), instructed_on=today()
+    )
+    url = reverse("case-detail", args=[case.public_id])
+    reminders_scan(today=today() + 14 * DAY)
+    two_weeks = Notification.objects.filter(url=url, kind=NotificationKind.STAGE_REMINDER)
+    assert two_weeks.exists()
+    assert {n.due_on for n in two_weeks} == {today() + 14 * DAY}
+    reminders_scan(today=today() + 21 * DAY)
+    assert {n.due_on for n in two_weeks.all()} == {today() + 14 * DAY, today() + 21 * DAY}
+    reminders_scan(today=today() + 31 * DAY)
+    passed = Notification.objects.filter(url=url, kind=NotificationKind.STAGE_OVERDUE)
+    assert any(n.due_on == today() + 31 * DAY for n in passed)
+    tym = {m.user_id for m in agency("tym-oulu").memberships.all()}
+    assert {n.recipient_id for n in two_weeks.all()} <= tym
+
+
+def test_outcome_reasonableness_needs_a_note(login):
+    case = kela_guidance_start(
+        agency=agency("kela"), user=user("kela.pohjoinen"), client=jari(), instructed_on=today()
+    )
+    client = login("kela.pohjoinen")
+    url = reverse("case-outcome", args=[case.public_id])
+    response = client.post(url, {"outcome": CaseOutcome.REASONABLENESS, "note": " "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"] == ["Kuvaa kohtuullisuusharkinta."]
+    case.refresh_from_db()
+    assert case.outcome == ""
+    response = client.post(url, {"outcome": CaseOutcome.REGISTERED, "note": ""})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.outcome == CaseOutcome.REGISTERED
+    assert login("tym.oulu").get(url).status_code == 200
+    assert login("rise.oulu").get(url).status_code == 403  # sees the client, not the outcome
+    assert login("tym.tampere").get(url).status_code == 404
