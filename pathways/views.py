@@ -13,7 +13,8 @@ from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency
 from agencies.selectors import agency_client_workers
 from pathways.forms import ReleaseForm
-from pathways.models import Case, CaseStage
+from pathways.kela import outcome_may_record
+from pathways.models import Case, CaseStage, PathwayTemplate
 from pathways.selectors import (
     ChecklistLine,
     StageWindow,
@@ -186,7 +187,11 @@ def case_page(
             if release_shown and case.release
             else None,
             "referrals": client_referrals(agency=agency, client=case.client),
-            "may_refer": access.is_owner,
+            # The recording agency, and the agency whose path this is (Kela refers its
+            # guidance client to the employment area).
+            "may_refer": access.is_owner or case.started_by_id == agency.pk,
+            "is_guidance": case.template.code == PathwayTemplate.KELA_GUIDANCE,
+            "may_record_outcome": outcome_may_record(case=case, agency=agency),
             "release_date_form": ReleaseDateForm(
                 initial={"expected_date": case.release.expected_date}
             )

@@ -95,3 +95,17 @@ def test_outcome_reasonableness_needs_a_note(login):
     assert login("tym.oulu").get(url).status_code == 200
     assert login("rise.oulu").get(url).status_code == 403  # sees the client, not the outcome
     assert login("tym.tampere").get(url).status_code == 404
+
+
+def test_the_guidance_case_page_offers_the_referral_and_the_outcome(login):
+    case = kela_guidance_start(
+        agency=agency("kela"), user=user("kela.pohjoinen"), client=jari(), instructed_on=today()
+    )
+    page = login("kela.pohjoinen").get(reverse("case-detail", args=[case.public_id]))
+    html = page.content.decode()
+    assert reverse("referral-new", args=[jari().public_id]) in html
+    assert reverse("case-outcome", args=[case.public_id]) in html
+    referral_form = login("kela.pohjoinen").get(reverse("referral-new", args=[jari().public_id]))
+    form = referral_form.context["form"]
+    assert form.initial["recipient_agency"] == agency("tym-oulu")
+    assert form.initial["basis"].code == "381-2023-15"
