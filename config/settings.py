@@ -90,8 +90,11 @@ INSTALLED_APPS = [
     "health",
     "agencies",
     "notifications",
+    "history",
     "referrals",
     "pathways",
+    "plans",
+    "meetings",
 ]
 
 MIDDLEWARE = [

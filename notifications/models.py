@@ -23,6 +23,13 @@ class NotificationKind(models.TextChoices):
     STAGE_REMINDER = "stage_reminder", _("A stage's reminder")
     REFERRAL_NOT_OPENED = "referral_not_opened", _("A referral has not been opened")
     REFERRAL_ESCALATED = "referral_escalated", _("A referral has not been accepted")
+    PLAN_DUE = "plan_due", _("The employment plan is due")
+    PLAN_REVIEW = "plan_review", _("The employment plan is due for review")
+    ACTION_DUE = "action_due", _("A plan action is due")
+    FOLLOW_UP_DUE = "follow_up_due", _("An outcome follow-up is due")
+    MEETING_INVITATION = "meeting_invitation", _("An invitation to a network meeting")
+    MEETING_CHANGED = "meeting_changed", _("A network meeting changed")
+    MEETING_CANCELLED = "meeting_cancelled", _("A network meeting was cancelled")
 
 
 class Notification(models.Model):

@@ -1,0 +1,286 @@
+"""Network meetings about one client (verkostopalaveri), network gatherings open to the
+agencies of a region, and each user's calendar feed.
+
+A meeting and a gathering carry an iCalendar UID that never changes and a SEQUENCE that
+goes up with every change sent out (RFC 5545), so calendar programs update the event
+they already have instead of adding another.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Region
+from pathways.models import Case
+from plans.models import PlanAction
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uid = models.CharField(_("calendar UID"), max_length=100, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("case")
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organiser"),
+    )
+    organiser_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("organising agency")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("network meeting")
+        verbose_name_plural = _("network meetings")
+        indexes = [models.Index(fields=["case", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=600),
+                name="meeting_duration_sensible",
+                violation_error_message=_("A meeting lasts from 1 minute to 10 hours."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_url=""),
+                name="meeting_has_place_or_link",
+                violation_error_message=_("Give a place or a video link."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Rsvp(models.TextChoices):
+    PENDING = "pending", _("Not answered")
+    ACCEPTED = "accepted", _("Attending")
+    TENTATIVE = "tentative", _("Maybe")
+    DECLINED = "declined", _("Not attending")
+
+
+class Invitee(models.Model):
+    """An agency (with its person, if named) or the client, who takes part without an
+    account and is reached by e-mail if at all."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("meeting")
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+        verbose_name=_("person"),
+    )
+    is_client = models.BooleanField(_("the client"), default=False)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    rsvp = models.CharField(_("answer"), max_length=20, choices=Rsvp.choices, default=Rsvp.PENDING)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("invitee")
+        verbose_name_plural = _("invitees")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_client=True, agency__isnull=True)
+                | Q(is_client=False, agency__isnull=False),
+                name="invitee_agency_or_client",
+                violation_error_message=_("An invitee is an agency or the client."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "agency"],
+                condition=Q(person__isnull=True, agency__isnull=False),
+                name="invitee_agency_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="invitee_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(is_client=True), name="invitee_client_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} → {self.person_id or self.agency_id or 'client'}"
+
+
+class ActionItem(models.Model):
+    """An action agreed in the meeting; recording it adds a PlanAction to the case's plan."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("meeting")
+    )
+    text = models.TextField(_("action"))
+    owner_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner agency")
+    )
+    due_on = models.DateField(_("due on"))
+    plan_action = models.OneToOneField(
+        PlanAction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_item",
+        verbose_name=_("plan action"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "due_on", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Gathering(models.Model):
+    """A meeting of the multi-agency network with no client, open to every agency of a
+    region (e.g. the 4.12.2025 programme in the seed)."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uid = models.CharField(_("calendar UID"), max_length=100, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organiser_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("organising agency")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("network gathering")
+        verbose_name_plural = _("network gatherings")
+        indexes = [models.Index(fields=["region", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="gathering_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeItem(models.Model):
+    gathering = models.ForeignKey(
+        Gathering, on_delete=models.CASCADE, related_name="programme", verbose_name=_("gathering")
+    )
+    starts_at = models.TimeField(_("time"))
+    title = models.CharField(_("title"), max_length=200)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["gathering", "starts_at", "pk"]
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme items")
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%H:%M} {self.title}"
+
+
+class Registration(models.Model):
+    gathering = models.ForeignKey(
+        Gathering,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("gathering"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["gathering", "user"], name="registration_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gathering_id} ← {self.user_id}"
+
+
+class CalendarFeed(models.Model):
+    """A personal .ics feed. Only a hash of its secret token is stored: the URL is shown
+    once, and a leaked database does not give anyone's calendar away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feed {self.user_id}"
