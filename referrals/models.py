@@ -496,6 +496,10 @@ class LogPurpose(models.TextChoices):
     CASE_WORK = "case_work", _("Case work on the client's path")
     CLIENT_RECORD = "client_record", _("Keeping the client record")
     INBOX = "inbox", _("Reviewing incoming referrals")
+    ASSESSMENT = "assessment", _("Assessing the service need")
+    PLAN = "plan", _("Employment planning")
+    MEETING = "meeting", _("Network meeting")
+    SUPERVISION = "supervision", _("Data protection supervision")
 
 
 class UseLogEntry(models.Model):
