@@ -1,0 +1,24 @@
+from django.urls import path
+
+from security import views
+
+urlpatterns = [
+    path("accounts/two-factor/", views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/set-up/", views.two_factor_setup, name="two-factor-enrol"),
+    path("accounts/security/", views.account_security, name="account-security"),
+    path(
+        "accounts/security/backup-codes/",
+        views.backup_codes_new,
+        name="backup-codes-new",
+    ),
+    path(
+        "accounts/security/authenticator/remove/",
+        views.authenticator_remove,
+        name="two-factor-remove",
+    ),
+    path(
+        "accounts/security/sessions/<uuid:public_id>/end/",
+        views.session_end,
+        name="session-end",
+    ),
+]

@@ -1,0 +1,283 @@
+import base64
+import math
+from binascii import unhexlify
+from typing import Any
+from uuid import UUID
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
+
+from agencies.http import AuthenticatedRequest
+from security.forms import CodeForm, EnrolForm, PasswordConfirmForm
+from security.http import is_verified
+from security.selectors import (
+    totp_device_for_user,
+    two_factor_state,
+    user_session_for_user,
+    user_session_list,
+)
+from security.services import (
+    DEVICE_NAME,
+    AlreadyEnrolled,
+    CodeMismatch,
+    backup_codes_regenerate,
+    two_factor_enrol,
+    two_factor_remove,
+    user_session_end,
+    user_sessions_end_others,
+)
+
+# The secret of an enrolment in progress: kept in the session, not in a half-made device.
+ENROL_KEY = "polku_totp_enrol_key"
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url: str, request: HttpRequest) -> str:
+    wanted = request.GET.get("next")
+    return f"{url}?{request.GET.urlencode()}" if wanted else url
+
+
+@never_cache
+@login_required
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
+    """After the password: a code from the authenticator app, or a backup code."""
+    user = request.user
+    if is_verified(user):
+        return HttpResponseRedirect(_next_url(request))
+    device = totp_device_for_user(user=user)
+    if device is None:
+        return redirect(_with_next(resolve_url("two-factor-enrol"), request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        backup = StaticDevice.objects.filter(user=user, confirmed=True).first()
+        # Six digits are the app's; anything else can only be a backup code.
+        target: TOTPDevice | StaticDevice | None = (
+            device if code.isdigit() and len(code) == 6 else backup
+        )
+        if target is not None and not target.verify_is_allowed()[0]:
+            form.add_error(
+                "code",
+                _("Too many wrong codes in a row. Wait a minute and try again."),
+            )
+        else:
+            matched = verify_token(user, target.persistent_id, code) if target is not None else None
+            if matched is not None:
+                otp_login(request, matched)
+                if isinstance(matched, StaticDevice):
+                    left = matched.token_set.count()
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You used a backup code; %(left)s is left. Make new ones on the "
+                            "login security page.",
+                            "You used a backup code; %(left)s are left. Make new ones on the "
+                            "login security page if you are running out.",
+                            left,
+                        )
+                        % {"left": left},
+                    )
+                return HttpResponseRedirect(_next_url(request))
+            form.add_error("code", _("The code is not correct or has already been used."))
+    return render(
+        request,
+        "security/verify.html",
+        {"form": form, "next": _next_url(request)},
+    )
+
+
+def _qr_svg(url: str, label: str) -> SafeString:
+    # Inline SVG: no request to any other server, and nothing the CSP has to allow.
+    svg = segno.make(url, error="m").svg_inline(
+        scale=5, border=4, dark="#1b1f24", light="#ffffff", svgclass="qr__code", lineclass=None
+    )
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    return format_html('<div class="qr" role="img" aria-label="{}">{}</div>', label, mark_safe(svg))  # noqa: S308 (segno's own markup)
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@login_required
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
+    """Set up the authenticator app: a QR code and the secret as text, then a code to
+    confirm it, then the backup codes, shown once."""
+    user = request.user
+    if totp_device_for_user(user=user) is not None:
+        if is_verified(user):
+            return redirect("account-security")
+        return redirect(_with_next(resolve_url("two-factor-verify"), request))
+    key = request.session.get(ENROL_KEY)
+    if not key:
+        key = request.session[ENROL_KEY] = random_hex(20)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = two_factor_enrol(user=user, key=key, code=form.cleaned_data["code"])
+        except AlreadyEnrolled:
+            return redirect("two-factor-verify")
+        except CodeMismatch:
+            form.add_error(
+                "code",
+                _(
+                    "The code does not match. Check that the phone's clock is right and "
+                    "enter the code the app shows now."
+                ),
+            )
+        else:
+            del request.session[ENROL_KEY]
+            otp_login(request, device)
+            return render(
+                request,
+                "security/backup_codes.html",
+                {"codes": codes, "next": _next_url(request), "enrolled": True},
+            )
+    unsaved = TOTPDevice(user=user, name=DEVICE_NAME, key=key)
+    secret = base64.b32encode(unhexlify(key)).decode()
+    return render(
+        request,
+        "security/enrol.html",
+        {
+            "form": form,
+            "qr": _qr_svg(unsaved.config_url, _("QR code for the authenticator app")),
+            "secret": _grouped(secret),
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+def account_security(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's second factor and login sessions."""
+    return render(
+        request,
+        "security/account.html",
+        {
+            "state": two_factor_state(user=request.user),
+            "sessions": user_session_list(user=request.user),
+            "current_key": request.session.session_key,
+            "required": settings.POLKU_REQUIRE_2FA,
+        },
+    )
+
+
+def _password_confirmed(request: AuthenticatedRequest) -> tuple[bool, BaseForm]:
+    form = PasswordConfirmForm(request.POST or None, request=request, user=request.user)
+    return request.method == "POST" and form.is_valid(), form
+
+
+@never_cache
+@login_required
+def backup_codes_new(request: AuthenticatedRequest) -> HttpResponse:
+    if totp_device_for_user(user=request.user) is None:
+        return redirect("account-security")
+    confirmed, form = _password_confirmed(request)
+    if confirmed:
+        codes = backup_codes_regenerate(user=request.user)
+        return render(request, "security/backup_codes.html", {"codes": codes, "enrolled": False})
+    return render(
+        request,
+        "security/password_confirm.html",
+        {
+            "form": form,
+            "title": _("Make new backup codes"),
+            "intro": _("The new codes replace the old ones, which stop working."),
+            "button": _("Make new backup codes"),
+        },
+    )
+
+
+@login_required
+def authenticator_remove(request: AuthenticatedRequest) -> HttpResponse:
+    if totp_device_for_user(user=request.user) is None:
+        return redirect("account-security")
+    confirmed, form = _password_confirmed(request)
+    if confirmed:
+        two_factor_remove(user=request.user)
+        if settings.POLKU_REQUIRE_2FA:
+            messages.success(request, _("The authenticator was removed. Set up the new one now."))
+            return redirect("two-factor-enrol")
+        messages.success(request, _("The authenticator and the backup codes were removed."))
+        return redirect("account-security")
+    return render(
+        request,
+        "security/password_confirm.html",
+        {
+            "form": form,
+            "title": _("Remove or replace the authenticator"),
+            "intro": _(
+                "The authenticator app and the backup codes stop working. When two-factor "
+                "login is required, you set up a new authenticator right away."
+            ),
+            "button": _("Remove the authenticator"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_end(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    user_session = user_session_for_user(user=request.user, public_id=public_id)
+    if user_session.session_key == request.session.session_key:
+        messages.error(request, _("This is the session you are using. Log out to end it."))
+    else:
+        user_session_end(user=request.user, user_session=user_session)
+        messages.success(request, _("The session was ended."))
+    return redirect("account-security")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, which also ends the user's other sessions."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        previous_key = self.request.session.session_key
+        response = super().form_valid(form)  # saves; update_session_auth_hash cycles the key
+        session_key = self.request.session.session_key
+        if session_key is not None:
+            user_sessions_end_others(
+                user=form.user, session_key=session_key, previous_session_key=previous_key
+            )
+        return response
+
+
+def lockout(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a locked username (AXES_LOCKOUT_CALLABLE)."""
+    return render(
+        request,
+        "security/lockout.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+        },
+        status=429,
+    )
