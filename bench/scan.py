@@ -36,8 +36,8 @@ from django.utils import timezone
 from agencies.models import EmailDelivery, User
 from notifications.models import Notification, ReminderClaim
 from pathways.models import Case, PathwayTemplate
-from pathways.reminders import reminders_scan
 from pathways.selectors import template_latest
+from plans.reminders import reminders_scan_all
 from referrals.models import Release
 
 SPREAD_DAYS = 2 * 365
@@ -113,18 +113,18 @@ def main() -> None:
     Notification.objects.all().delete()
     today = timezone.localdate()
     began = time.perf_counter()
-    reminders_scan(today=today - timedelta(days=1))
+    reminders_scan_all(today=today - timedelta(days=1))
     catch_up = time.perf_counter() - began
     before = Notification.objects.count()
     began = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        made = reminders_scan(today=today)
+        made = reminders_scan_all(today=today)
     wall = time.perf_counter() - began
     # Again, for memory: tracing allocations slows Python down, so it is a run of its own.
     ReminderClaim.objects.filter(due_on=today).delete()
     Notification.objects.filter(due_on=today).delete()
     tracemalloc.start()
-    reminders_scan(today=today)
+    reminders_scan_all(today=today)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     claims = ReminderClaim.objects.filter(due_on=today).count()

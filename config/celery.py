@@ -1,12 +1,23 @@
 import os
+from logging.config import dictConfig
+from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("polku")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def _django_logging(**kwargs: Any) -> None:
+    """The worker and beat log through settings.LOGGING, personal-data filter and all,
+    instead of replacing the root logger's handlers with Celery's own."""
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 def _ensure_filesystem_broker_folders() -> None:

@@ -7,12 +7,14 @@ refuses to start without a real secret key and allowed hosts.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +89,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "health",
     "agencies",
     "notifications",
@@ -95,19 +102,31 @@ INSTALLED_APPS = [
     "pathways",
     "plans",
     "meetings",
+    "security",
+    "dpo",
+    "retention",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after the security headers, so that its header lands on every response.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "agencies.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "agencies.middleware.ActiveAgencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: ending a session tells the user why on the login page.
+    "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "security.middleware.RateLimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -131,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.active_agency",
                 "referrals.context_processors.inbox",
+                "security.context_processors.security",
             ],
         },
     },
@@ -155,6 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -277,15 +299,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.digest",
         "schedule": crontab(hour=7, minute=0),
     },
+    "sessions-prune": {
+        "task": "security.sessions_prune",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
+    # 02:30 in Helsinki, when nobody works: anonymise, delete and clear what is past its
+    # retention period, and expire old log rows (retention/, docs/adr/0012-retention.md).
+    # Missed nights catch up, since the run works from the database; it expires before
+    # the next night's run is due.
+    "retention-run": {
+        "task": "retention.run",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 20 * 3600},
+    },
 }
+# The use and disclosure logs are kept this many years, then expired by the nightly run.
+POLKU_LOG_RETENTION_YEARS = int(env("POLKU_LOG_RETENTION_YEARS", "5"))
 
 # Security. The production values make `check --deploy` clean; TLS ends at the load
-# balancer, which must set X-Forwarded-Proto.
+# balancer, which must set X-Forwarded-Proto (and X-Forwarded-For: POLKU_PROXY_COUNT).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Forms carry the CSRF token and no script reads a cookie.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -296,12 +338,101 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Content-Security-Policy (django-csp): scripts and styles only from Polku itself or
+# carrying the page's nonce; no inline style attributes, no eval, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({} if DEBUG else {"upgrade-insecure-requests": True}),
+    }
+}
+
+# Sessions end after 30 minutes without a request (the session and its cookie are
+# refreshed at most once a minute, by security.middleware) and 12 hours after the login.
+POLKU_SESSION_IDLE_SECONDS = SESSION_COOKIE_AGE = 30 * 60
+POLKU_SESSION_MAX_SECONDS = 12 * 3600
+POLKU_SESSION_TOUCH_SECONDS = 60
+# How many proxies (the load balancer) stand in front of Polku: the client's address is
+# that many entries from the right of X-Forwarded-For.
+POLKU_PROXY_COUNT = 0 if DEBUG else 1
+
+# Two-factor login (django-otp, TOTP with backup codes): on by default in production, off
+# in development so that the demo personas log in with the password alone.
+POLKU_REQUIRE_2FA = env_bool("POLKU_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Polku"
+
+# Lockout (django-axes): 5 wrong passwords for a username lock it for 15 minutes. Per
+# username only, so that one office behind a shared address cannot lock everybody out;
+# tries during the lockout do not extend it, so nobody can keep a user locked for ever.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "security.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "security.http.client_ip"
+# Failures are kept until the cool-off passes; successful logins are not logged by axes
+# (security.UserSession shows the user their own sessions).
+AXES_DISABLE_ACCESS_LOG = True
+# axes.W006 asks to lock by address too; that would lock out a whole office behind one
+# address. Logins per address are rate-limited instead (POLKU_RATE_LIMITS["login-ip"]).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+
+def redis_database(url: str, number: int) -> str:
+    """The same Redis server, another database (the broker keeps its own)."""
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
+
+
+# The cache holds the rate-limit counters: Redis (database 1) in production, so that all
+# web processes share them; process memory in the embedded default, one web process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_database(REDIS_URL, 1),
+            "KEY_PREFIX": "polku",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rule -> (requests, seconds). Logins per address are generous: a whole prison or
+# office may share one address. Searches are per user.
+POLKU_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "login-ip": (100, 600),
+    "login-username": (20, 600),
+    "search": (120, 60),
+}
+
+# Every handler redacts identity codes, e-mail addresses and phone numbers (messages,
+# arguments and tracebacks: config/logfilters.py). Django's own loggers lose the handlers
+# of its default configuration (console, mail_admins, which would mail tracebacks with
+# their local variables) and go through the root handler like everything else; the
+# Celery worker uses this configuration too (config/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "config.logfilters.PersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # The demo personas' password on `make run`; seed_demo refuses it outside development.

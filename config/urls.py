@@ -4,12 +4,19 @@ from django.urls import include, path
 
 from agencies.forms import LoginForm
 from health.views import healthz
+from security.views import PasswordChangeView
 
 urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("referrals.urls")),
     path("", include("pathways.urls")),
+    path("", include("plans.urls")),
     path("", include("notifications.urls")),
+    path("", include("meetings.calendar_urls")),
+    path("", include("meetings.urls")),
+    path("", include("dpo.urls")),
+    path("", include("retention.urls")),
+    path("", include("security.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -20,7 +27,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        # Django's, which also ends the user's other sessions.
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

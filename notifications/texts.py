@@ -10,6 +10,7 @@ params (all optional):
     message  {"fi", "sv", "en"}: a reminder rule's own text; when present it leads
     agency   {"fi", "sv", "en"}: an agency's name
     days     int: a number of days (no text uses it yet)
+    time     "HH:MM": a time of day in Helsinki (a network meeting's start)
 """
 
 import datetime
@@ -89,6 +90,37 @@ TEXTS: dict[str, Variants] = {
         ),
         (_v(), _("A referral has not been accepted in five business days.")),
     ),
+    NotificationKind.PLAN_DUE: ((_v("date"), _("A client's employment plan is due by %(date)s.")),),
+    NotificationKind.PLAN_REVIEW: (
+        (_v("date"), _("A client's employment plan is due for review by %(date)s.")),
+    ),
+    NotificationKind.ACTION_DUE: (
+        (_v("date"), _("An action of an employment plan is due on %(date)s.")),
+    ),
+    NotificationKind.FOLLOW_UP_DUE: (
+        (_v("date"), _("A follow-up of a client's outcome is due on %(date)s.")),
+    ),
+    NotificationKind.MEETING_INVITATION: (
+        (
+            _v("agency", "date", "time"),
+            _("%(agency)s invites you to a network meeting on %(date)s at %(time)s."),
+        ),
+        (_v("date", "time"), _("You are invited to a network meeting on %(date)s at %(time)s.")),
+    ),
+    NotificationKind.MEETING_CHANGED: (
+        (
+            _v("agency", "date", "time"),
+            _("%(agency)s changed a network meeting: it is now on %(date)s at %(time)s."),
+        ),
+        (_v("date", "time"), _("A network meeting changed: it is now on %(date)s at %(time)s.")),
+    ),
+    NotificationKind.MEETING_CANCELLED: (
+        (
+            _v("agency", "date", "time"),
+            _("%(agency)s cancelled the network meeting on %(date)s at %(time)s."),
+        ),
+        (_v("date", "time"), _("The network meeting on %(date)s at %(time)s was cancelled.")),
+    ),
 }
 
 # A reminder rule's own message leads whatever the kind; stage and date follow it.
@@ -108,6 +140,17 @@ def _date(value: Any) -> str:
     except ValueError:
         return ""
     return f"{day.day}.{day.month}.{day.year}"
+
+
+def _time(value: Any) -> str:
+    """A "HH:MM" time as Finnish-style H.MM; anything else counts as absent."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        moment = datetime.time.fromisoformat(value)
+    except ValueError:
+        return ""
+    return f"{moment.hour}.{moment.minute:02d}"
 
 
 def _localized(value: Any) -> str:
@@ -133,6 +176,7 @@ def _values(params: Any) -> dict[str, str]:
         "stage": _localized(params.get("stage")),
         "message": _localized(params.get("message")),
         "agency": _localized(params.get("agency")),
+        "time": _time(params.get("time")),
     }
     return {name: value for name, value in values.items() if value}
 

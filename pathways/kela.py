@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, User
+from history.models import ObjectKind
+from history.services import change_record
 from pathways.models import Case, CaseOutcome, CaseStatus, PathwayTemplate
 from pathways.selectors import template_latest
 from pathways.services import case_stages_create
@@ -53,6 +55,14 @@ def kela_guidance_start(*, agency: Agency, user: User, client: Client, instructe
         anchor_date=instructed_on,
     )
     case_stages_create(case=case)
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=case.public_id,
+        user=user,
+        agency=agency,
+        action="started",
+        fields=["template", "anchor_date", "stages"],
+    )
     return case
 
 
@@ -77,4 +87,12 @@ def case_outcome_record(*, case: Case, agency: Agency, user: User, outcome: str,
     case.outcome_note = note
     case.outcome_recorded_at = timezone.now()
     case.save(update_fields=["outcome", "outcome_note", "outcome_recorded_at"])
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=case.public_id,
+        user=user,
+        agency=agency,
+        action="outcome recorded",
+        fields=["outcome", *(["outcome_note"] if note else [])],
+    )
     return case

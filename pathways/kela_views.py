@@ -13,8 +13,9 @@ from agencies.models import AgencyKind
 from pathways.forms import KelaGuidanceForm, OutcomeForm
 from pathways.kela import case_outcome_record, kela_guidance_start, outcome_may_record
 from pathways.selectors import case_for_agency
+from referrals.models import DataCategory, LogPurpose
 from referrals.selectors import client_for_agency
-from referrals.services import today
+from referrals.services import today, use_log_write
 
 
 @login_required
@@ -40,6 +41,13 @@ def kela_guidance_new(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
                 _("Kela's guidance path started. Next, refer the client to the employment area."),
             )
             return redirect(reverse("referral-new", args=[case.client.public_id]))
+    use_log_write(
+        user=request.user,
+        agency=agency,
+        clients=[(access.client, [DataCategory.IDENTITY] if access.shown("identity") else [])],
+        purpose=LogPurpose.CASE_WORK,
+        path=request.path,
+    )
     return render(request, "pathways/kela_guidance_form.html", {"form": form, "access": access})
 
 
@@ -65,4 +73,12 @@ def case_outcome(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
         else:
             messages.success(request, _("The outcome was recorded."))
             return redirect("case-detail", public_id=case.public_id)
+    # The form shows the outcome and its note as recorded so far.
+    use_log_write(
+        user=request.user,
+        agency=access.agency,
+        clients=[(case.client, [])],
+        purpose=LogPurpose.CASE_WORK,
+        path=request.path,
+    )
     return render(request, "pathways/outcome_form.html", {"form": form, "case": case})

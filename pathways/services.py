@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Municipality, User
+from history.models import ObjectKind
+from history.services import change_record
 from pathways.models import Case, CaseStage
 from pathways.selectors import release_template_for, responsible_agencies
 from referrals.models import Client, Release
@@ -84,7 +86,7 @@ def release_case_start(
     if client is None:
         if new_client is None:
             raise ValidationError(_("Find the client or give their details."))
-        client = client_create(recorded_by=agency, **new_client)
+        client = client_create(recorded_by=agency, user=user, **new_client)
     release = Release(
         client=client,
         rise_unit=rise_unit,
@@ -109,6 +111,14 @@ def release_case_start(
         anchor_date=expected_date,
     )
     case_stages_create(case=case)
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=case.public_id,
+        user=user,
+        agency=agency,
+        action="started",
+        fields=["template", "anchor_date", "release", "stages"],
+    )
     return case
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers
+from history.models import ObjectKind
+from history.services import change_record
 from pathways.models import (
     Case,
     CaseStage,
@@ -67,8 +69,23 @@ def _transition(*, case_stage: CaseStage, action: str, by: User, **changes: obje
     )
     if not won:
         raise _conflict(CaseStage.objects.get(pk=current.pk))
+    _record(case_stage=case_stage, by=by, action=f"stage {action}", fields=["status", *changes])
     case_stage.refresh_from_db()
     return case_stage
+
+
+def _record(*, case_stage: CaseStage, by: User, action: str, fields: list[str]) -> None:
+    """A change of one stage, in the case's history; the stage is named by its order."""
+    order = case_stage.stage.order
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=case_stage.case.public_id,
+        user=by,
+        # The stage's agency: only its people may change the stage (_check_actor).
+        agency=Agency(pk=case_stage.responsible_agency_id),
+        action=action,
+        fields=[f"stages.{order}.{name}" for name in fields],
+    )
 
 
 def _conflict(case_stage: CaseStage) -> StageConflict:
@@ -113,6 +130,7 @@ def case_stage_assign(*, case_stage: CaseStage, person: User | None, by: User) -
     CaseStage.objects.filter(pk=case_stage.pk).update(
         responsible_person=person, updated_at=timezone.now()
     )
+    _record(case_stage=case_stage, by=by, action="stage assigned", fields=["responsible_person"])
     case_stage.refresh_from_db()
     return case_stage
 
@@ -126,12 +144,16 @@ def checklist_tick_set(
     if item.stage_id != case_stage.stage_id:
         raise ValidationError({"item": _("The item is not on this stage's checklist.")})
     if not ticked:
-        ChecklistTick.objects.filter(case_stage=case_stage, item=item).delete()
+        deleted, _kinds = ChecklistTick.objects.filter(case_stage=case_stage, item=item).delete()
+        if deleted:
+            _record(case_stage=case_stage, by=by, action="checklist unticked", fields=["ticks"])
         return None
     # get_or_create retries the read when a racing tick wins the unique constraint.
-    tick, _created = ChecklistTick.objects.get_or_create(
+    tick, created = ChecklistTick.objects.get_or_create(
         case_stage=case_stage, item=item, defaults={"ticked_by": by}
     )
+    if created:
+        _record(case_stage=case_stage, by=by, action="checklist ticked", fields=["ticks"])
     return tick
 
 
@@ -169,6 +191,14 @@ def release_date_move(*, case: Case, expected_date: date, user: User, agency: Ag
     locked = Case.objects.select_for_update().get(pk=case.pk)
     Release.objects.filter(case=locked).update(expected_date=expected_date)
     Case.objects.filter(pk=locked.pk).update(anchor_date=expected_date)
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=locked.public_id,
+        user=user,
+        agency=agency,
+        action="release date moved",
+        fields=["release.expected_date", "anchor_date"],
+    )
     case.refresh_from_db()
     if case.release is not None:
         case.release.refresh_from_db()

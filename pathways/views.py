@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency
 from agencies.selectors import agency_client_workers
+from history.models import ObjectKind
+from history.selectors import change_history
 from pathways.forms import ReleaseForm
 from pathways.kela import outcome_may_record
 from pathways.models import Case, CaseStage, PathwayTemplate
@@ -187,6 +189,7 @@ def case_page(
             if release_shown and case.release
             else None,
             "referrals": client_referrals(agency=agency, client=case.client),
+            "history": change_history(kind=ObjectKind.CASE, object_id=case.public_id),
             # The recording agency, and the agency whose path this is (Kela refers its
             # guidance client to the employment area).
             "may_refer": access.is_owner or case.started_by_id == agency.pk,

@@ -23,6 +23,19 @@ class UserChoiceField(forms.ModelChoiceField[User]):
 class CategoriesField(forms.ModelMultipleChoiceField[DataCategory]):
     widget = forms.CheckboxSelectMultiple
 
+    def clean(self, value: Any) -> Any:
+        # A posted value that is no row id is refused here: SQLite cannot even bind an
+        # integer beyond 64 bits in the IN list that the parent's check runs.
+        prepared = self.prepare_value(value)
+        for pk in prepared if isinstance(prepared, list | tuple) else ():
+            if not str(pk).isascii() or not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
 
 class ConsentForm(forms.Form):
     recipient_agency = LocalizedChoiceField(

@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -67,9 +70,9 @@ def client_access(*, agency: Agency, client: Client) -> ClientAccess | None:
     of its active grants; both are read in one query. Contact details of a client under
     a non-disclosure order stay with the recording agency.
     """
-    categories = list(DataCategory.objects.all())
-    codes = [category.code for category in categories]
     if client.recorded_by_id == agency.pk:
+        categories = list(DataCategory.objects.all())
+        codes = [category.code for category in categories]
         return ClientAccess(
             client=client,
             agency=agency,
@@ -80,18 +83,25 @@ def client_access(*, agency: Agency, client: Client) -> ClientAccess | None:
     permitted = ClientGroupObjectPermission.objects.filter(
         group_id=agency.group_id, content_object=client, permission__codename=VIEW_CLIENT
     )
-    granted = set(
-        DataCategory.objects.filter(
-            Exists(permitted),
-            Exists(
+    # The categories, the object permission and the active grants in one query.
+    categories = list(
+        DataCategory.objects.annotate(
+            permitted=Exists(permitted),
+            granted=Exists(
                 AccessGrant.categories.through.objects.filter(
                     datacategory_id=OuterRef("pk"),
                     accessgrant__client=client,
                     accessgrant__agency=agency,
                 ).filter(active_grants_q(prefix="accessgrant__"))
             ),
-        ).values_list("code", flat=True)
+        )
     )
+    codes = [category.code for category in categories]
+    granted = {
+        c.code
+        for c in categories
+        if getattr(c, "permitted", False) and getattr(c, "granted", False)
+    }
     if not granted:
         return None
     withheld = {code: str(NOT_GRANTED) for code in codes if code not in granted}
@@ -283,7 +293,12 @@ def client_card(*, access: ClientAccess) -> list[CardSection]:
                 f"{release.expected_date:%d.%m.%Y} · {release.get_release_type_display()} · "
                 f"{release.rise_unit} · {release.municipality_after}",
             )
-            for release in client.releases.select_related("rise_unit", "municipality_after")
+            # Read only when shown: data an agency may not see is not fetched either.
+            for release in (
+                client.releases.select_related("rise_unit", "municipality_after")
+                if access.shown(DataCategory.RELEASE)
+                else []
+            )
         ],
     }
     sections = []
@@ -299,3 +314,39 @@ def client_card(*, access: ClientAccess) -> list[CardSection]:
             )
         )
     return sections
+
+
+class _Ids(Aggregate):
+    """A related object's ids as one "1,2,3" string, so that a list and each row's
+    categories come in one query (GROUP_CONCAT in SQLite, STRING_AGG in PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s::text, ',')",
+            **extra_context,
+        )
+
+
+def client_consents(*, access: ClientAccess) -> list[tuple[Consent, list[DataCategory]]]:
+    """The client's consents with the categories each covers, in one query."""
+    by_id = {category.pk: category for category in access.all_categories}
+    consents = (
+        Consent.objects.filter(client=access.client)
+        .select_related("recipient_agency")
+        .annotate(category_ids=_Ids("categories__id"))
+    )
+    return [
+        (
+            consent,
+            [by_id[int(pk)] for pk in (consent.category_ids or "").split(",") if pk],
+        )
+        for consent in consents
+    ]

@@ -15,6 +15,8 @@ from guardian.shortcuts import assign_perm
 
 from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
+from history.models import ObjectKind
+from history.services import change_record
 from referrals.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
 from referrals.models import (
     AccessGrant,
@@ -60,6 +62,21 @@ class ReferralConflict(ValidationError):
     """Someone else moved the referral first."""
 
 
+# The client fields a record of the client's creation names when they were given.
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "home_municipality",
+    "mother_tongue",
+    "service_language",
+    "phone",
+    "email",
+    "address",
+    "address_protected",
+)
+
+
 def today() -> date:
     return timezone.localdate()
 
@@ -75,6 +92,7 @@ def end_of_day(day: date) -> datetime:
 def client_create(
     *,
     recorded_by: Agency,
+    user: User | None = None,
     hetu: str = "",
     birth_date: date | None = None,
     first_name: str,
@@ -127,6 +145,17 @@ def client_create(
         client.temporary_id = f"POLKU-{secrets.token_hex(4).upper()}"
     client.full_clean()
     client.save()
+    change_record(
+        kind=ObjectKind.CLIENT,
+        object_id=client.public_id,
+        user=user,
+        agency=recorded_by,
+        action="created",
+        fields=[
+            "hetu" if hetu else "temporary_id",
+            *(name for name in CLIENT_FIELDS if getattr(client, name) not in ("", None, False)),
+        ],
+    )
     return client
 
 
@@ -171,15 +200,43 @@ def consent_record(
     consent.full_clean()
     consent.save()
     consent.categories.set(categories)
+    change_record(
+        kind=ObjectKind.CLIENT,
+        object_id=client.public_id,
+        user=user,
+        agency=agency,
+        action="consent recorded",
+        fields=[
+            f"consents.{name}"
+            for name in (
+                "recipient_agency" if recipient_agency else "recipient_kind",
+                "categories",
+                "given_on",
+                "method",
+                *(["valid_until"] if valid_until else []),
+            )
+        ],
+    )
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent) -> int:
+def consent_withdraw(
+    *, consent: Consent, user: User | None = None, agency: Agency | None = None
+) -> int:
     """Withdraw the consent and revoke, at once, every grant that rests on it."""
-    Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+    withdrawn = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
+    if withdrawn:
+        change_record(
+            kind=ObjectKind.CLIENT,
+            object_id=consent.client.public_id,
+            user=user,
+            agency=agency or consent.recorded_by,
+            action="consent withdrawn",
+            fields=["consents.withdrawn_at"],
+        )
     return grants_revoke(
         grants=AccessGrant.objects.filter(consent=consent), reason=_("consent withdrawn")
     )
@@ -332,6 +389,21 @@ def referral_create(
         # A double submission that raced this one past the check above.
         return Referral.objects.get(submission_key=submission_key)
     referral.categories.set(categories)
+    change_record(
+        kind=ObjectKind.REFERRAL,
+        object_id=referral.public_id,
+        user=user,
+        agency=sender,
+        action="created",
+        fields=[
+            "recipient_agency",
+            *(["recipient_person"] if recipient_person else []),
+            "basis",
+            "categories",
+            *(["message"] if referral.message else []),
+            *(["release"] if release else []),
+        ],
+    )
     if send:
         return referral_send(referral=referral, user=user, agency=sender)
     return referral
@@ -466,6 +538,14 @@ def _transition(
         raise _conflict(Referral.objects.get(pk=current.pk))
     ReferralEvent.objects.create(
         referral=current, status=to, actor=user, actor_agency=agency, note=note
+    )
+    change_record(
+        kind=ObjectKind.REFERRAL,
+        object_id=current.public_id,
+        user=user,
+        agency=agency,
+        action=str(to),
+        fields=["status", *changes],
     )
     if to in REVOKING:
         grants_revoke(grants=current.grants.all(), reason=str(S(to).label))

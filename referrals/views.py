@@ -13,6 +13,8 @@ from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency, User
 from agencies.paging import CappedPaginator
 from agencies.selectors import agency_client_workers
+from history.models import ObjectKind
+from history.selectors import change_history
 from referrals.filters import InboxFilter
 from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
 from referrals.models import (
@@ -28,6 +30,7 @@ from referrals.selectors import (
     ClientAccess,
     client_access,
     client_card,
+    client_consents,
     client_for_agency,
     client_referrals,
     referral_for_agency,
@@ -84,14 +87,9 @@ def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
         {
             "access": access,
             "card": client_card(access=access),
-            "consents": (
-                access.client.consents.select_related("recipient_agency").prefetch_related(
-                    "categories"
-                )
-                if access.is_owner
-                else []
-            ),
+            "consents": client_consents(access=access) if access.is_owner else [],
             "referrals": client_referrals(agency=agency, client=access.client),
+            "history": change_history(kind=ObjectKind.CLIENT, object_id=access.client.public_id),
         },
     )
 
@@ -128,6 +126,14 @@ def consent_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("client-detail", public_id=access.client.public_id)
+    # The form shows no category of the client's data, but opening it is a use of the record.
+    use_log_write(
+        user=request.user,
+        agency=access.agency,
+        clients=[(access.client, [])],
+        purpose=LogPurpose.CLIENT_RECORD,
+        path=request.path,
+    )
     return render(request, "referrals/consent_form.html", {"form": form, "client": access.client})
 
 
@@ -138,7 +144,7 @@ def consent_withdraw_view(request: AuthenticatedRequest, public_id: UUID) -> Htt
     consent = get_object_or_404(
         Consent.objects.select_related("client"), public_id=public_id, recorded_by=agency
     )
-    revoked = consent_withdraw(consent=consent)
+    revoked = consent_withdraw(consent=consent, user=request.user, agency=agency)
     messages.success(
         request,
         _("The consent was withdrawn; %(count)d access grant(s) resting on it ended.")
@@ -150,11 +156,24 @@ def consent_withdraw_view(request: AuthenticatedRequest, public_id: UUID) -> Htt
 # Sending ---------------------------------------------------------------------------
 
 
+def _posted_pk(value: str | None) -> int:
+    """A chosen row id, or 0 (which matches nothing) for anything that is not one: the
+    values come straight from the query string or the form, before any validation."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
+def _posted_uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     sender = client_work_agency(request)
     access = client_for_agency(agency=sender, public_id=public_id)
-    release_id = request.GET.get("release") or request.POST.get("release")
+    release_id = _posted_uuid(request.GET.get("release") or request.POST.get("release"))
     release = (
         Release.objects.filter(client=access.client, public_id=release_id)
         .select_related("municipality_after__employment_area")
@@ -164,11 +183,11 @@ def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
     )
     # GET with chosen values (the htmx refresh, or the no-JS "update" button) re-suggests.
     chosen = request.POST if request.method == "POST" else request.GET
-    recipient = Agency.objects.filter(pk=chosen.get("recipient_agency") or 0).first()
+    recipient = Agency.objects.filter(pk=_posted_pk(chosen.get("recipient_agency"))).first()
     recipient = recipient or suggested_recipient(client=access.client, release=release)
     # The named contact person is chosen among the recipient agency's own people.
     contact_people = agency_client_workers(agency=recipient) if recipient else User.objects.none()
-    basis = LegalBasis.objects.filter(pk=chosen.get("basis") or 0).first()
+    basis = LegalBasis.objects.filter(pk=_posted_pk(chosen.get("basis"))).first()
     basis = basis or suggested_basis(sender=sender, recipient=recipient)
     hints = category_hints(client=access.client, sender=sender, recipient=recipient, basis=basis)
     if request.method == "POST":
@@ -251,6 +270,7 @@ def _referral_context(
         ),
         "return_form": return_form or ReturnForm(),
         "note_form": NoteForm(),
+        "history": change_history(kind=ObjectKind.REFERRAL, object_id=referral.public_id),
     }
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -12,6 +13,7 @@ from agencies.models import Municipality, User
 from agencies.reference_data import reference_data_load
 from pathways.defaults import pathway_defaults_load
 from pathways.demo import seed_demo_cases
+from plans.demo import seed_demo_plans
 from referrals.defaults import legal_defaults_load
 
 # Playwright's sync API runs an event loop in the test thread; the live server and the
@@ -35,6 +37,12 @@ PERSONAS = (
 def pytest_configure(config: pytest.Config) -> None:
     # Persona logins would otherwise spend most of the suite's time in PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The suite logs the personas in many times a minute from one address; the rate-limit
+    # tests (tests/security) set their own limits.
+    settings.POLKU_RATE_LIMITS = {
+        rule: (limit * 1000, seconds)
+        for rule, (limit, seconds) in settings.POLKU_RATE_LIMITS.items()
+    }
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -56,6 +64,7 @@ def ensure_demo_world() -> dict[str, User]:
         legal_defaults_load()
         pathway_defaults_load()
         seed_demo_cases(agencies=agencies, users=users)
+        seed_demo_plans()
     return {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
 
 
@@ -91,3 +100,9 @@ def oulu(personas: dict[str, User]) -> Municipality:
 def celery_queue() -> str:
     """A queue of this test's own, so a running development worker cannot take its tasks."""
     return f"polku-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Rate-limit counters live in the cache: one test's logins must not count in the next."""
+    cache.clear()

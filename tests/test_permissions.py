@@ -4,13 +4,19 @@ A new view fails this test until its expected outcome for every persona is writt
 down here, so that no page can be added without deciding who may see it.
 """
 
+import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import ContactPerson, User
+from meetings.demo import seed_demo_gatherings
+from meetings.models import Meeting
+from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case, PathwayTemplate
 from pathways.template_services import template_version_new
 from referrals.models import Client, Consent, Referral
@@ -45,6 +51,26 @@ MIKKO_VISIBLE = only(
         "tym.oulu": OK,
         "koordinaattori.oulu": OK,
         "hva.pohjois": OK,
+        "tietosuoja": FORBIDDEN,
+        "admin": FORBIDDEN,
+    },
+    NOT_FOUND,
+)
+MEETING_PARTIES = only(
+    {
+        "koordinaattori.oulu": OK,
+        "tym.oulu": OK,
+        "hva.pohjois": OK,
+        "tietosuoja": FORBIDDEN,
+        "admin": FORBIDDEN,
+    },
+    NOT_FOUND,
+)
+MEETING_ORGANISER = only(
+    {
+        "koordinaattori.oulu": OK,
+        "tym.oulu": FORBIDDEN,
+        "hva.pohjois": FORBIDDEN,
         "tietosuoja": FORBIDDEN,
         "admin": FORBIDDEN,
     },
@@ -109,6 +135,40 @@ EXPECTED: dict[str, dict[str, int]] = {
     ),
     # Only Kela starts it, and Kela has no grant for Mikko.
     "kela-guidance-start": only({"kela.pohjoinen": NOT_FOUND}, FORBIDDEN),
+    # Mikko's assessment and plan (plans/demo.py): whoever sees his case sees the pages, each
+    # only its categories of them (tests/plans). Changes are POST only. Outcomes and
+    # follow-ups are recorded by Oulun seutu, which leads his plan; Rise and the county
+    # see the plan's pages but record neither.
+    "case-assessment": MIKKO_VISIBLE,
+    "assessment-entries": dict.fromkeys(PERSONAS, POST_ONLY),
+    "assessment-summary": dict.fromkeys(PERSONAS, POST_ONLY),
+    "assessment-move": dict.fromkeys(PERSONAS, POST_ONLY),
+    "case-plan": MIKKO_VISIBLE,
+    "plan-start": dict.fromkeys(PERSONAS, POST_ONLY),
+    "plan-goal-add": dict.fromkeys(PERSONAS, POST_ONLY),
+    "plan-goal-remove": dict.fromkeys(PERSONAS, POST_ONLY),
+    "plan-action-add": dict.fromkeys(PERSONAS, POST_ONLY),
+    "plan-action-move": dict.fromkeys(PERSONAS, POST_ONLY),
+    "plan-versions": MIKKO_VISIBLE,
+    "plan-version-new": dict.fromkeys(PERSONAS, POST_ONLY),
+    "plan-version": MIKKO_VISIBLE,
+    "plan-sign-off": dict.fromkeys(PERSONAS, POST_ONLY),
+    "outcome-new": only(
+        {
+            "tym.oulu": OK,
+            "koordinaattori.oulu": OK,
+            **dict.fromkeys(("rise.oulu", "hva.pohjois", "tietosuoja", "admin"), FORBIDDEN),
+        },
+        NOT_FOUND,
+    ),
+    "follow-up-new": only(
+        {
+            "tym.oulu": OK,
+            "koordinaattori.oulu": OK,
+            **dict.fromkeys(("rise.oulu", "hva.pohjois", "tietosuoja", "admin"), FORBIDDEN),
+        },
+        NOT_FOUND,
+    ),
     # Everyone has notifications of their own; another user's is a 404 (tests/notifications).
     "notification-list": EVERYONE,
     "notification-open": dict.fromkeys(PERSONAS, POST_ONLY),
@@ -125,6 +185,79 @@ EXPECTED: dict[str, dict[str, int]] = {
     "stage-new": only({"koordinaattori.oulu": OK}, FORBIDDEN),
     "stage-edit": only({"koordinaattori.oulu": OK}, FORBIDDEN),
     "stage-delete": dict.fromkeys(PERSONAS, POST_ONLY),
+    # My meetings and the personal feed: everyone has a calendar of their own.
+    "calendar": EVERYONE,
+    "calendar-month": EVERYONE,
+    "calendar-list": EVERYONE,
+    "calendar-feed": EVERYONE,
+    "calendar-feed-create": dict.fromkeys(PERSONAS, POST_ONLY),
+    "calendar-feed-revoke": dict.fromkeys(PERSONAS, POST_ONLY),
+    # The feed needs no login: its secret token is the key, and url_for makes up a random
+    # one, which is a 404 for everybody (tests/meetings/test_feed.py reads real feeds).
+    "calendar-feed-ics": dict.fromkeys(PERSONAS, NOT_FOUND),
+    # The demo gathering in Pohjois-Pohjanmaa: every agency of the region sees it (Rise's
+    # northern units and Kela's northern unit serve it too); Tampere, Etelä-Pohjanmaa's
+    # project and the administrator without an agency get a 404. Coordinators schedule
+    # gatherings; the organising agency's coordinator edits its own.
+    "gathering-list": EVERYONE,
+    "gathering-new": only({"koordinaattori.oulu": OK}, FORBIDDEN),
+    "gathering-detail": only(
+        {"tym.tampere": NOT_FOUND, "priima.butti": NOT_FOUND, "admin": NOT_FOUND}, OK
+    ),
+    "gathering-ics": only(
+        {"tym.tampere": NOT_FOUND, "priima.butti": NOT_FOUND, "admin": NOT_FOUND}, OK
+    ),
+    "gathering-edit": only(
+        {
+            "koordinaattori.oulu": OK,
+            "tym.tampere": NOT_FOUND,
+            "priima.butti": NOT_FOUND,
+            "admin": NOT_FOUND,
+        },
+        FORBIDDEN,
+    ),
+    "gathering-cancel": dict.fromkeys(PERSONAS, POST_ONLY),
+    "gathering-register": dict.fromkeys(PERSONAS, POST_ONLY),
+    "gathering-unregister": dict.fromkeys(PERSONAS, POST_ONLY),
+    # A network meeting about Mikko organised by Oulun seutu's coordinator, with tym.oulu
+    # and hva.pohjois invited: its parties see it while they may see Mikko; Oulu prison
+    # works with Mikko but was not invited (404). The organising agency's coordinators
+    # schedule, change and invite; others who see the case get 403. Writes are POST only.
+    "meeting-new": only(
+        {
+            "koordinaattori.oulu": OK,
+            **dict.fromkeys(
+                ("rise.oulu", "tym.oulu", "hva.pohjois", "tietosuoja", "admin"), FORBIDDEN
+            ),
+        },
+        NOT_FOUND,
+    ),
+    "meeting-detail": MEETING_PARTIES,
+    "meeting-ics": MEETING_PARTIES,
+    "meeting-edit": MEETING_ORGANISER,
+    "meeting-invitees": MEETING_ORGANISER,
+    "meeting-cancel": dict.fromkeys(PERSONAS, POST_ONLY),
+    "meeting-rsvp": dict.fromkeys(PERSONAS, POST_ONLY),
+    "meeting-minutes": dict.fromkeys(PERSONAS, POST_ONLY),
+    "meeting-invitee-remove": dict.fromkeys(PERSONAS, POST_ONLY),
+    # Login security, everyone's own (tests/security). Without an authenticator the code
+    # page sends to the set-up, and the backup-code and removal pages back to the overview.
+    "two-factor-verify": dict.fromkeys(PERSONAS, REDIRECT),
+    "two-factor-enrol": EVERYONE,
+    "account-security": EVERYONE,
+    "backup-codes-new": dict.fromkeys(PERSONAS, REDIRECT),
+    "two-factor-remove": dict.fromkeys(PERSONAS, REDIRECT),
+    "session-end": dict.fromkeys(PERSONAS, POST_ONLY),
+    # The data protection officer's log pages and Mikko's log report (his referral to
+    # Oulun seutu is in its disclosure log): the DPO only, everyone else 403.
+    "dpo-use-log": only({"tietosuoja": OK}, FORBIDDEN),
+    "dpo-disclosure-log": only({"tietosuoja": OK}, FORBIDDEN),
+    "dpo-client-report": only({"tietosuoja": OK}, FORBIDDEN),
+    "dpo-client-report-pdf": only({"tietosuoja": OK}, FORBIDDEN),
+    "dpo-client-report-csv": only({"tietosuoja": OK}, FORBIDDEN),
+    # Retention's dry run and its button: the data protection officer only.
+    "retention-report": only({"tietosuoja": OK}, FORBIDDEN),
+    "retention-run": dict.fromkeys(PERSONAS, POST_ONLY),
 }
 
 # What each persona sees of Mikko on his page: the law's and the consent's categories.
@@ -151,6 +284,8 @@ def objects() -> dict[str, Any]:
         "consent": Consent.objects.get(client=mikko),
         "referral": Referral.objects.get(client=mikko, recipient_agency=agency("tym-oulu")),
         "case": Case.objects.get(client=mikko),
+        "gathering": seed_demo_gatherings(),
+        "meeting": meeting_for_permissions(),
         "agency": agency("tym-oulu"),
         "contact": ContactPerson.objects.get(agency=agency("tym-oulu"), topic__code="rise"),
         "draft": template_version_new(
@@ -160,8 +295,59 @@ def objects() -> dict[str, Any]:
     }
 
 
+def meeting_for_permissions() -> Meeting:
+    return meeting_schedule(
+        case=Case.objects.get(client__last_name="Mäkinen"),
+        organiser=User.objects.get(username="koordinaattori.oulu"),
+        agency=agency("tym-oulu"),
+        title="Verkostopalaveri",
+        starts_at=timezone.now() + timedelta(days=7),
+        duration_minutes=60,
+        place="Neuvotteluhuone",
+        video_url="",
+        agenda="",
+        invitees=[
+            InviteeSpec(agency=agency("tym-oulu"), person=User.objects.get(username="tym.oulu")),
+            InviteeSpec(
+                agency=agency("hva-pohjois"), person=User.objects.get(username="hva.pohjois")
+            ),
+        ],
+    )
+
+
+def plans_url(name: str, case: Case) -> str | None:
+    """The URLs of Mikko's assessment and plan pages (plans/urls.py), else None."""
+    plan = getattr(case, "plan", None)
+    extra: dict[str, list[Any]] = {
+        "case-assessment": [],
+        "assessment-entries": [],
+        "assessment-summary": [],
+        "assessment-move": ["complete"],
+        "case-plan": [],
+        "plan-start": [],
+        "plan-goal-add": [],
+        "plan-action-add": [],
+        "plan-versions": [],
+        "plan-version-new": [],
+        "outcome-new": [],
+        "follow-up-new": [],
+        "plan-version": [1],
+        "plan-sign-off": [1],
+    }
+    if name == "plan-goal-remove":
+        return reverse(name, args=[case.public_id, plan.goals.order_by("order").first().pk])
+    if name == "plan-action-move":
+        action = plan.actions.order_by("pk").first()
+        return reverse(name, args=[case.public_id, action.public_id, "start"])
+    if name not in extra:
+        return None
+    return reverse(name, args=[case.public_id, *extra[name]])
+
+
 def url_for(name: str, objs: dict[str, Any]) -> str:
-    if name == "notification-open":
+    if (plans := plans_url(name, objs["case"])) is not None:
+        return plans
+    if name in {"notification-open", "session-end"}:
         # POST only: a GET is refused before the id is looked up, so any id will do.
         return reverse(name, args=[uuid.uuid4()])
     if name in {"stage-edit", "stage-delete"}:
@@ -183,6 +369,13 @@ def url_for(name: str, objs: dict[str, Any]) -> str:
         if name == "case-stage-action":
             stage_args.append("start")
         return reverse(name, args=stage_args)
+    if name == "meeting-new":
+        return reverse(name, args=[objs["case"].public_id])
+    if name == "meeting-invitee-remove":
+        meeting = objs["meeting"]
+        return reverse(name, args=[meeting.public_id, meeting.invitees.first().public_id])
+    if name == "calendar-feed-ics":
+        return reverse(name, args=[secrets.token_urlsafe(32)])
     key = {
         "client-detail": "client",
         "consent-new": "client",
@@ -194,7 +387,23 @@ def url_for(name: str, objs: dict[str, Any]) -> str:
         "case-release-date": "case",
         "case-outcome": "case",
         "kela-guidance-start": "client",
+        "dpo-client-report": "client",
+        "dpo-client-report-pdf": "client",
+        "dpo-client-report-csv": "client",
         "agency-detail": "agency",
+        "meeting-detail": "meeting",
+        "meeting-ics": "meeting",
+        "meeting-edit": "meeting",
+        "meeting-invitees": "meeting",
+        "meeting-cancel": "meeting",
+        "meeting-rsvp": "meeting",
+        "meeting-minutes": "meeting",
+        "gathering-detail": "gathering",
+        "gathering-ics": "gathering",
+        "gathering-edit": "gathering",
+        "gathering-cancel": "gathering",
+        "gathering-register": "gathering",
+        "gathering-unregister": "gathering",
         "contact-person-edit": "contact",
         "contact-person-remove": "contact",
     }.get(name)

@@ -229,7 +229,7 @@ def test_a_real_worker_delivers_one_notification_per_due_reminder(celery_queue):
 
     from agencies.models import User
     from config.celery import app as celery_app
-    from pathways.tasks import pathways_reminders_scan
+    from plans.tasks import reminders_scan_task
     from tests.conftest import ensure_demo_world
 
     ensure_demo_world()
@@ -244,7 +244,7 @@ def test_a_real_worker_delivers_one_notification_per_due_reminder(celery_queue):
         queues=[celery_queue],
     ):
         # Enqueued twice at once, as two beats or a beat and a retry would.
-        results = [pathways_reminders_scan.apply_async(queue=celery_queue) for _ in range(2)]
+        results = [reminders_scan_task.apply_async(queue=celery_queue) for _ in range(2)]
         deadline = time.monotonic() + 30
         while (
             time.monotonic() < deadline

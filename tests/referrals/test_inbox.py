@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from referrals.models import Client, Referral, ReferralStatus, UseLogEntry
-from referrals.services import today
+from referrals.services import consent_record, today
 
-from ..factories import AcceptedReferralFactory, SentReferralFactory, agency, user
+from ..factories import AcceptedReferralFactory, SentReferralFactory, agency, categories, user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +97,26 @@ def test_inbox_query_count_does_not_grow(login, django_assert_max_num_queries):
 def test_client_page_query_count_does_not_grow(login, django_assert_max_num_queries):
     mikko = Client.objects.get(last_name="Mäkinen")
     url = reverse("client-detail", args=[mikko.public_id])
+    # A recipient's ten: session, user, memberships, client, categories with the grants,
+    # the use log, releases, navigation counts, referrals, change history. The recording
+    # agency also reads its consents, with their categories in the same query.
     for username, most in (("tym.oulu", 10), ("rise.oulu", 11)):
         client = login(username)
         with django_assert_max_num_queries(most) as before:
             assert client.get(url).status_code == 200
         for _ in range(5):
             AcceptedReferralFactory(client=mikko)
+            consent_record(
+                client=mikko,
+                agency=agency("rise-prison"),
+                user=user("rise.oulu"),
+                recipient_agency=agency("kela"),
+                recipient_kind="",
+                categories=categories("identity", "service_needs"),
+                given_on=today(),
+                method="written",
+                valid_until=None,
+            )
         with django_assert_max_num_queries(len(before)):
             assert client.get(url).status_code == 200
 

@@ -8,12 +8,17 @@ from referrals.defaults import legal_defaults_load
 
 class Command(BaseCommand):
     help = (
-        "Load the shipped legal bases, data categories, disclosure matrix and pathway "
-        "templates; rows that administrators or coordinators changed are left alone."
+        "Load the shipped legal bases, data categories, disclosure matrix, pathway "
+        "templates and retention periods; rows that administrators or coordinators changed "
+        "are left alone."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         legal_defaults_load()
         pathway_defaults_load()
+        # Retention sits above pathways; the command only calls its loader.
+        from retention.defaults import retention_defaults_load
+
+        retention_defaults_load()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Legal bases and pathway templates are in place."))

@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies.demo import DEMO_USERS, seed_demo_agencies
 from agencies.models import Municipality
+from meetings.demo import seed_demo_gatherings
 from pathways.defaults import pathway_defaults_load
 from pathways.demo import seed_demo_cases
+from plans.demo import seed_demo_plans
 from referrals.defaults import legal_defaults_load
 
 # The command lives in the top layer so that it can seed every layer below it.
@@ -39,5 +41,7 @@ class Command(BaseCommand):
         legal_defaults_load()
         pathway_defaults_load()
         seed_demo_cases(agencies=agencies, users=users)
+        seed_demo_plans()
+        seed_demo_gatherings()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(DEMO_USERS)} personas."))
