@@ -51,6 +51,11 @@ DEVELOPMENT = DEBUG
 
 _DEV_SECRET_KEY = "polku-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105
 SECRET_KEY = env("DJANGO_SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
+# Earlier secret keys, comma-separated: sessions and signed links made with them stay
+# valid while DJANGO_SECRET_KEY is rotated.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in env("DJANGO_SECRET_KEY_FALLBACKS").split(",") if k.strip()
+]
 ALLOWED_HOSTS = [h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 
 if DEBUG:
@@ -105,6 +110,7 @@ INSTALLED_APPS = [
     "security",
     "dpo",
     "retention",
+    "bootstrap",
 ]
 
 MIDDLEWARE = [

@@ -57,7 +57,8 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("network meeting")
         verbose_name_plural = _("network meetings")
-        indexes = [models.Index(fields=["case", "starts_at"])]
+        # Calendars and feeds ask for a time range across all cases.
+        indexes = [models.Index(fields=["case", "starts_at"]), models.Index(fields=["starts_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=600),

@@ -524,7 +524,8 @@ class UseLogEntry(models.Model):
         ordering = ["-at"]
         verbose_name = _("use log entry")
         verbose_name_plural = _("use log")
-        indexes = [models.Index(fields=["client", "-at"])]
+        # By client for the client log report, by agency for the data protection officer.
+        indexes = [models.Index(fields=["client", "-at"]), models.Index(fields=["agency", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.client_id}"
@@ -575,7 +576,11 @@ class DisclosureLogEntry(models.Model):
         ordering = ["-at"]
         verbose_name = _("disclosure log entry")
         verbose_name_plural = _("disclosure log")
-        indexes = [models.Index(fields=["client", "-at"])]
+        indexes = [
+            models.Index(fields=["client", "-at"]),
+            models.Index(fields=["discloser_agency", "-at"]),
+            models.Index(fields=["recipient_agency", "-at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.discloser_agency_id}→{self.recipient_agency_id}"

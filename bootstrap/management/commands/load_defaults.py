@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from pathways.defaults import pathway_defaults_load
 from referrals.defaults import legal_defaults_load
+from retention.defaults import retention_defaults_load
 
 
 class Command(BaseCommand):
@@ -16,9 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         legal_defaults_load()
         pathway_defaults_load()
-        # Retention sits above pathways; the command only calls its loader.
-        from retention.defaults import retention_defaults_load
-
         retention_defaults_load()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Legal bases and pathway templates are in place."))
