@@ -1,6 +1,6 @@
 """Demo data of the meetings app. Idempotent: what is already there is left as it is."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +12,13 @@ from meetings.gathering_services import (
     gathering_create,
     registration_create,
 )
-from meetings.models import Gathering
+from meetings.models import Gathering, Meeting
+from meetings.services import InviteeSpec, meeting_minutes_record, meeting_schedule
+from pathways.demo import CASES
+from referrals.identity import blind_index, hetu_make
+from referrals.selectors import client_find_by_index
+
+DAY = timedelta(days=1)
 
 # The network gathering of 4.12.2025 in the seed (DESIGN.md §5), dated on the next 4.12.
 GATHERING_TITLE = "Työllistymisen monialaisen edistämisen yhdyspintaverkosto"
@@ -97,3 +103,70 @@ def seed_demo_gatherings() -> Gathering | None:
         )
     registration_create(gathering=gathering, user=users["tym.oulu"], agency=agency)
     return gathering
+
+
+def seed_demo_meetings() -> list[Meeting]:
+    """Mikko Mäkinen's network meetings: one held two weeks ago, with minutes and an
+    agreed action that went into his plan, and one next week. Nothing is added when his
+    case already has meetings."""
+    demo = {case.last_name: case for case in CASES}["Mäkinen"]
+    client = client_find_by_index(
+        hetu_index=blind_index(hetu_make(demo.birth_date, demo.individual))
+    )
+    case = client.cases.order_by("created_at").first() if client else None
+    users = User.objects.in_bulk(
+        ["koordinaattori.oulu", "tym.oulu", "hva.pohjois"], field_name="username"
+    )
+    tym = Agency.objects.filter(name_fi="Oulun seudun työllisyysalue").first()
+    county = Agency.objects.filter(name_fi="Pohjois-Pohjanmaan hyvinvointialue").first()
+    if case is None or len(users) < 3 or tym is None or county is None:
+        return []
+    existing = list(Meeting.objects.filter(case=case))
+    if existing:
+        return existing
+    now = timezone.localtime()
+    invitees = [
+        InviteeSpec(agency=tym, person=users["tym.oulu"]),
+        InviteeSpec(agency=county, person=users["hva.pohjois"]),
+        InviteeSpec(is_client=True),
+    ]
+
+    def at(days: int) -> datetime:
+        return timezone.make_aware(datetime.combine(now.date() + timedelta(days=days), time(10, 0)))
+
+    held = meeting_schedule(
+        case=case,
+        organiser=users["koordinaattori.oulu"],
+        agency=tym,
+        title="Vapautumisen jälkeinen suunnittelu",
+        starts_at=at(1),
+        duration_minutes=60,
+        place="Oulun seudun työllisyysalue, Torikatu 10, neuvotteluhuone 2",
+        video_url="",
+        agenda="1. Kuulumiset\n2. Asuminen\n3. Työkokeilu",
+        invitees=invitees,
+    )
+    # A demo meeting in the past: services schedule only future ones, so it is moved back.
+    Meeting.objects.filter(pk=held.pk).update(starts_at=at(-14))
+    held.refresh_from_db()
+    meeting_minutes_record(
+        meeting=held,
+        minutes="Asiakas on löytänyt tuetun asunnon. Työkokeilu kiinnostaa.",
+        decisions="Työkokeilupaikka kartoitetaan logistiikka-alalta.",
+        action_items=[("Kartoita työkokeilupaikat logistiikka-alalta", tym, now.date() + 21 * DAY)],
+        user=users["koordinaattori.oulu"],
+        agency=tym,
+    )
+    upcoming = meeting_schedule(
+        case=case,
+        organiser=users["koordinaattori.oulu"],
+        agency=tym,
+        title="Työkokeilun aloitus",
+        starts_at=at(7),
+        duration_minutes=45,
+        place="",
+        video_url="https://video.demo.polku.invalid/tyokokeilu",
+        agenda="1. Työkokeilupaikka\n2. Päihdepalvelujen tuki",
+        invitees=invitees,
+    )
+    return [held, upcoming]

@@ -457,3 +457,17 @@ def test_the_next_fourth_of_december():
     assert next_fourth_of_december(date(2026, 11, 28)) == date(2026, 12, 4)
     assert next_fourth_of_december(date(2026, 12, 4)) == date(2027, 12, 4)
     assert next_fourth_of_december(date(2026, 12, 31)) == date(2027, 12, 4)
+
+
+def test_demo_meetings_one_held_with_minutes_one_upcoming_and_idempotent(personas):
+    from django.utils import timezone
+
+    from meetings.demo import seed_demo_meetings
+    from meetings.models import ActionItem
+
+    held, upcoming = seed_demo_meetings()
+    assert held.starts_at < timezone.now() < upcoming.starts_at
+    item = ActionItem.objects.get(meeting=held)
+    assert item.plan_action is not None
+    assert item.plan_action.plan.case == held.case
+    assert {m.pk for m in seed_demo_meetings()} == {held.pk, upcoming.pk}

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies.demo import DEMO_USERS, seed_demo_agencies
 from agencies.models import Municipality
-from meetings.demo import seed_demo_gatherings
+from meetings.demo import seed_demo_gatherings, seed_demo_meetings
 from pathways.defaults import pathway_defaults_load
 from pathways.demo import seed_demo_cases
 from plans.demo import seed_demo_plans
@@ -43,5 +43,6 @@ class Command(BaseCommand):
         seed_demo_cases(agencies=agencies, users=users)
         seed_demo_plans()
         seed_demo_gatherings()
+        seed_demo_meetings()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(DEMO_USERS)} personas."))
