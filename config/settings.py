@@ -174,7 +174,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / "db.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            # The web server and the worker write at the same time: take the write lock when
+            # a transaction begins, so SQLite waits for it instead of failing at once.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,7 +10,7 @@ the place or video link and a link to Polku.
 import hashlib
 import uuid
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -125,6 +125,10 @@ def meeting_invitations_send(*, meeting_id: int, sequence: int) -> int:
         .first()
     )
     if meeting is None or meeting.sequence != sequence:
+        return 0
+    ends_at = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    if ends_at < timezone.now():
+        # Over by the time the worker got to it: an invitation to the past helps nobody.
         return 0
     method = METHOD_CANCEL if meeting.status == EventStatus.CANCELLED else METHOD_REQUEST
     kind = (

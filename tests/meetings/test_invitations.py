@@ -203,3 +203,17 @@ def test_a_removed_invitee_gets_one_cancellation():
 def test_a_missing_meeting_sends_nothing():
     assert invitations_send(999_999, 0) == 0
     assert not mail.outbox
+
+
+def test_no_invitation_goes_out_for_a_meeting_already_over():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    meeting = schedule(title="Aloitus")
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    mail.outbox.clear()
+    assert invitations_send(meeting.pk, 0) == 0
+    assert mail.outbox == []
