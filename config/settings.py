@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.OTPSessionMiddleware",
     "agencies.middleware.ActiveAgencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: ending a session tells the user why on the login page.

@@ -1,7 +1,9 @@
 """Session limits, the two-factor gate and the rate limits, in this order after
 authentication (see MIDDLEWARE in config/settings.py)."""
 
+import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +14,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 
 from security.http import client_ip, ip_network, is_verified
 from security.ratelimit import LOGIN_IP, LOGIN_USERNAME, SEARCH, rate_limit_hit
@@ -147,3 +152,49 @@ SEARCH_PAGES = {
     "directory": ("q", "municipality", "kind", "agency", "topic"),
     "inbox": ("q",),
 }
+
+
+# When the session's verifying device was last confirmed to exist.
+OTP_CHECKED_AT = "polku_otp_checked_at"
+DEVICE_RECHECK_SECONDS = 300
+
+
+class OTPSessionMiddleware:
+    """In place of django-otp's OTPMiddleware, which reads the verifying device from the
+    database on every request (one query more on every page).
+
+    The session holds a device's id only after its code was verified (django_otp.login),
+    and removing an authenticator ends the user's other sessions and clears this one's, so
+    the id in the session says the user is verified. The device is still read every five
+    minutes, so one removed in the admin stops verifying within that time.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None:
+            request.user = SimpleLazyObject(  # type: ignore[assignment]
+                partial(self._verified_user, request, user)
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _verified_user(request: HttpRequest, user: Any) -> Any:
+        user.otp_device = None
+        persistent_id = (
+            request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        )
+        if persistent_id and time.time() - request.session.get(OTP_CHECKED_AT, 0) > (
+            DEVICE_RECHECK_SECONDS
+        ):
+            device = Device.from_persistent_id(persistent_id)
+            if device is None or device.user_id != user.pk:
+                request.session.pop(DEVICE_ID_SESSION_KEY, None)
+                persistent_id = None
+            else:
+                request.session[OTP_CHECKED_AT] = time.time()
+        verified = bool(persistent_id)
+        user.is_verified = lambda: verified
+        return user

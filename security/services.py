@@ -201,9 +201,12 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
         return backup_codes_new(device=backup)
 
 
-def two_factor_remove(*, user: User) -> None:
-    """Remove the authenticator and the backup codes; with 2FA required, the next page
-    asks the user to set up a new one."""
+def two_factor_remove(*, user: User, session_key: str) -> None:
+    """Remove the authenticator and the backup codes, and end the user's other sessions:
+    they were verified by the removed device (security.middleware.OTPSessionMiddleware
+    trusts a session's verification). The caller clears its own session's; with 2FA
+    required, the next page asks the user to set up a new one."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        user_sessions_end_others(user=user, session_key=session_key)

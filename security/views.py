@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
-from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
@@ -221,7 +221,8 @@ def authenticator_remove(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("account-security")
     confirmed, form = _password_confirmed(request)
     if confirmed:
-        two_factor_remove(user=request.user)
+        two_factor_remove(user=request.user, session_key=request.session.session_key or "")
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
         if settings.POLKU_REQUIRE_2FA:
             messages.success(request, _("The authenticator was removed. Set up the new one now."))
             return redirect("two-factor-enrol")
