@@ -179,6 +179,8 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )
+    # When the path ended: retention counts from the end of the client relationship.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The date the stage windows count from: the release date, Kela's instruction date,
     # the referral date or the start, by the template's anchor kind. Services keep it
     # equal to the release's date when that moves.
@@ -205,7 +207,12 @@ class Case(models.Model):
                 condition=~Q(outcome="reasonableness") | ~Q(outcome_note=""),
                 name="case_reasonableness_has_note",
                 violation_error_message=_("Describe the reasonableness considerations."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | Q(status="active", closed_at__isnull=True),
+                name="case_closed_has_date",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from agencies.models import Agency
+from agencies.models import Agency, Membership, Role
 from agencies.selectors import serves_q
 from pathways.models import (
     Case,
@@ -253,4 +253,17 @@ def cases_started_by(*, agency: Agency) -> QuerySet[Case]:
         Case.objects.filter(started_by=agency, status=CaseStatus.ACTIVE)
         .select_related("client", "release", "template")
         .order_by("release__expected_date", "created_at")
+    )
+
+
+def case_may_close(*, case: Case, membership: Membership | None) -> bool:
+    """The agency that started the path, or a coordinator of an agency that answers for
+    one of its stages, closes and reopens it."""
+    if membership is None:
+        return False
+    if membership.agency_id == case.started_by_id:
+        return True
+    return (
+        membership.role == Role.COORDINATOR
+        and case.stages.filter(responsible_agency_id=membership.agency_id).exists()
     )

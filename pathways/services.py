@@ -4,15 +4,16 @@ from functools import wraps
 from typing import Any, ParamSpec, cast
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AgencyKind, Municipality, User
+from agencies.models import Agency, AgencyKind, Membership, Municipality, User
 from history.models import ObjectKind
 from history.services import change_record
-from pathways.models import Case, CaseStage
-from pathways.selectors import release_template_for, responsible_agencies
+from pathways.models import Case, CaseStage, CaseStatus
+from pathways.selectors import case_may_close, release_template_for, responsible_agencies
 from referrals.models import Client, Release
 from referrals.services import client_create, today
 
@@ -141,3 +142,43 @@ def case_stages_create(*, case: Case) -> None:
         )
         for stage in stages
     )
+
+
+CASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseStatus.ACTIVE: (CaseStatus.CLOSED,),
+    CaseStatus.CLOSED: (CaseStatus.ACTIVE,),
+}
+
+
+def _case_move(*, case: Case, membership: Membership, to: str, action: str) -> Case:
+    if not case_may_close(case=case, membership=membership):
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to not in CASE_TRANSITIONS[case.status]:
+        raise ValidationError(
+            _("The path is already %(status)s.") % {"status": case.get_status_display()}
+        )
+    case.status = to
+    case.closed_at = timezone.now() if to == CaseStatus.CLOSED else None
+    case.save(update_fields=["status", "closed_at"])
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=case.public_id,
+        user=membership.user,
+        agency=membership.agency,
+        action=action,
+        fields=["status"],
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, membership: Membership) -> Case:
+    """End the path: its reminders stop, and retention counts from this day once the
+    client has no other open path or live referral."""
+    return _case_move(case=case, membership=membership, to=CaseStatus.CLOSED, action="closed")
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, membership: Membership) -> Case:
+    return _case_move(case=case, membership=membership, to=CaseStatus.ACTIVE, action="reopened")

@@ -27,6 +27,8 @@ urlpatterns = [
         name="case-release-date",
     ),
     path("cases/<uuid:public_id>/outcome/", kela_views.case_outcome, name="case-outcome"),
+    path("cases/<uuid:public_id>/close/", views.case_close_view, name="case-close"),
+    path("cases/<uuid:public_id>/reopen/", views.case_reopen_view, name="case-reopen"),
     path(
         "clients/<uuid:public_id>/kela-guidance/",
         kela_views.kela_guidance_new,

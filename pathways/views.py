@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency
@@ -21,6 +23,7 @@ from pathways.selectors import (
     ChecklistLine,
     StageWindow,
     case_for_agency,
+    case_may_close,
     case_stage_checklist,
     case_stage_is_responsible,
     case_stage_list,
@@ -28,7 +31,7 @@ from pathways.selectors import (
     case_timeline,
     cases_started_by,
 )
-from pathways.services import RISE_KINDS, release_case_start
+from pathways.services import RISE_KINDS, case_close, case_reopen, release_case_start
 from pathways.stage_forms import AssignForm, ReleaseDateForm, SkipForm, stage_prefix
 from pathways.stage_services import case_stage_allowed_actions, release_date_may_move
 from referrals.models import LogPurpose
@@ -195,6 +198,7 @@ def case_page(
             "may_refer": access.is_owner or case.started_by_id == agency.pk,
             "is_guidance": case.template.code == PathwayTemplate.KELA_GUIDANCE,
             "may_record_outcome": outcome_may_record(case=case, agency=agency),
+            "may_close": case_may_close(case=case, membership=request.acting.membership),
             "release_date_form": ReleaseDateForm(
                 initial={"expected_date": case.release.expected_date}
             )
@@ -212,3 +216,28 @@ def case_page(
 def case_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_agency(agency=client_work_agency(request), public_id=public_id)
     return case_page(request, case, access)
+
+
+def _case_status_change(
+    request: AuthenticatedRequest, public_id: UUID, change: Callable[..., Case], done: str
+) -> HttpResponse:
+    case, _access = case_for_agency(agency=client_work_agency(request), public_id=public_id)
+    try:
+        change(case=case, membership=request.acting.membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_close_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    return _case_status_change(request, public_id, case_close, _("The path was closed."))
+
+
+@login_required
+@require_POST
+def case_reopen_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    return _case_status_change(request, public_id, case_reopen, _("The path was reopened."))

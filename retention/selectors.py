@@ -48,6 +48,7 @@ LAST_ACTIVITY: tuple[tuple[type[models.Model], str, str], ...] = (
     (Referral, "client", "updated_at"),
     (Case, "client", "created_at"),
     (Case, "client", "outcome_recorded_at"),
+    (Case, "client", "closed_at"),
     (CaseStage, "case__client", "updated_at"),
     (Consent, "client", "created_at"),
     (Consent, "client", "withdrawn_at"),

@@ -134,6 +134,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         NOT_FOUND,
     ),
     # Only Kela starts it, and Kela has no grant for Mikko.
+    "case-close": dict.fromkeys(PERSONAS, POST_ONLY),
+    "case-reopen": dict.fromkeys(PERSONAS, POST_ONLY),
     "kela-guidance-start": only({"kela.pohjoinen": NOT_FOUND}, FORBIDDEN),
     # Mikko's assessment and plan (plans/demo.py): whoever sees his case sees the pages, each
     # only its categories of them (tests/plans). Changes are POST only. Outcomes and
@@ -386,6 +388,8 @@ def url_for(name: str, objs: dict[str, Any]) -> str:
         "case-detail": "case",
         "case-release-date": "case",
         "case-outcome": "case",
+        "case-close": "case",
+        "case-reopen": "case",
         "kela-guidance-start": "client",
         "dpo-client-report": "client",
         "dpo-client-report-pdf": "client",

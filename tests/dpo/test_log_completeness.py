@@ -155,6 +155,8 @@ CLASSIFIED: dict[str, Shows | str] = {
     "case-stage-assign": POST_ONLY,
     "case-stage-tick": POST_ONLY,
     "case-stage-action": POST_ONLY,
+    "case-close": POST_ONLY,
+    "case-reopen": POST_ONLY,
     "case-release-date": Shows("rise.oulu", on_mikkos_case("case-release-date")),
     "case-outcome": Shows(
         "kela.pohjoinen",

@@ -65,7 +65,7 @@ def released_client(*, closed: bool = True, assessed: bool = False) -> Client:
                 author=user("tym.oulu"),
             )
     if closed:
-        Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
     return case.client
 
 
