@@ -13,12 +13,15 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership, Region, User
 from meetings.calendar_selectors import GATHERING_ORGANISER_ROLES
 from meetings.models import EventStatus, Gathering, ProgrammeItem, Registration
+from notifications.models import NotificationKind
+from notifications.services import notifications_create
 
 # The fields of a gathering a coordinator edits; a change to any of them is sent out.
 GATHERING_FIELDS = (
@@ -226,6 +229,7 @@ def gathering_update(
     if programme_changed:
         _programme_replace(gathering=locked, programme=programme)
     locked.refresh_from_db()
+    _registrants_notify(gathering=locked, kind=NotificationKind.GATHERING_CHANGED, actor=user)
     return locked
 
 
@@ -244,7 +248,26 @@ def gathering_cancel(*, gathering: Gathering, user: User, agency: Agency) -> Gat
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "sequence", "updated_at"])
     locked.refresh_from_db()
+    _registrants_notify(gathering=locked, kind=NotificationKind.GATHERING_CANCELLED, actor=user)
     return locked
+
+
+def _registrants_notify(*, gathering: Gathering, kind: str, actor: User) -> None:
+    """Tell those registered that the gathering changed or was cancelled; their calendar
+    feeds show it too, but not everyone has one."""
+    local = timezone.localtime(gathering.starts_at)
+    agency = gathering.organiser_agency
+    notifications_create(
+        recipients=gathering.registrations.exclude(user=actor).values_list("user_id", flat=True),
+        kind=kind,
+        params={
+            "date": local.date().isoformat(),
+            "time": local.strftime("%H:%M"),
+            "agency": {"fi": agency.name_fi, "sv": agency.name_sv, "en": agency.name_en},
+        },
+        url=reverse("gathering-detail", args=[gathering.public_id]),
+        due_on=timezone.localdate(),
+    )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, EmailDelivery, User
+from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers, agency_people
 from history.models import ObjectKind
 from history.services import change_record
@@ -31,7 +31,8 @@ from meetings.selectors import (
     meeting_may_manage,
     membership_is_coordinator,
 )
-from notifications.models import Notification, NotificationKind
+from notifications.models import NotificationKind
+from notifications.services import notifications_create
 from pathways.models import Case
 from plans.models import EmploymentPlan
 from plans.services import plan_action_add, plan_start
@@ -209,36 +210,14 @@ def _notify(*, meeting: Meeting, invitees: Iterable[Invitee], kind: str, actor: 
             found = people[invitee.agency_id]
             recipients |= found.coordinators | found.contact_persons
     recipients.discard(actor.pk)
-    if not recipients:
-        return
-    now = timezone.now()
-    notifications = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=user_id,
-                kind=kind,
-                params=_local_params(meeting),
-                url=reverse("meeting-detail", args=[meeting.public_id]),
-                due_on=today(),
-                emailed_at=now if user_id in calendar_mailed else None,
-            )
-            for user_id in sorted(recipients)
-        ]
+    notifications_create(
+        recipients=recipients,
+        kind=kind,
+        params=_local_params(meeting),
+        url=reverse("meeting-detail", args=[meeting.public_id]),
+        due_on=today(),
+        already_emailed=calendar_mailed,
     )
-    immediate = set(
-        User.objects.filter(
-            pk__in={n.recipient_id for n in notifications if n.emailed_at is None},
-            email_delivery=EmailDelivery.IMMEDIATE,
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
-    ids = [n.pk for n in notifications if n.recipient_id in immediate]
-    if ids:
-        from notifications.tasks import notifications_email
-
-        transaction.on_commit(lambda: notifications_email.delay(ids))
 
 
 def _send_invitations(meeting: Meeting) -> None:

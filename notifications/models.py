@@ -30,6 +30,8 @@ class NotificationKind(models.TextChoices):
     MEETING_INVITATION = "meeting_invitation", _("An invitation to a network meeting")
     MEETING_CHANGED = "meeting_changed", _("A network meeting changed")
     MEETING_CANCELLED = "meeting_cancelled", _("A network meeting was cancelled")
+    GATHERING_CHANGED = "gathering_changed", _("A network gathering changed")
+    GATHERING_CANCELLED = "gathering_cancelled", _("A network gathering was cancelled")
 
 
 class Notification(models.Model):

@@ -87,22 +87,56 @@ def _batch_deliver(*, batch: list[Due]) -> int:
     ]
     if not notifications:
         return 0
-    Notification.objects.bulk_create(notifications)
+    _email_when_committed(Notification.objects.bulk_create(notifications))
+    return len(notifications)
+
+
+def _email_when_committed(notifications: list[Notification]) -> None:
+    """E-mail, after commit, the notifications of users who want them at once (and have
+    not had this one by e-mail already)."""
+    waiting = [n for n in notifications if n.emailed_at is None]
     immediate = set(
         User.objects.filter(
-            pk__in={n.recipient_id for n in notifications},
+            pk__in={n.recipient_id for n in waiting},
             email_delivery=EmailDelivery.IMMEDIATE,
             is_active=True,
         )
         .exclude(email="")
         .values_list("pk", flat=True)
     )
-    ids = [n.pk for n in notifications if n.recipient_id in immediate]
+    ids = [n.pk for n in waiting if n.recipient_id in immediate]
     if ids:
         from notifications.tasks import notifications_email
 
         transaction.on_commit(lambda: notifications_email.delay(ids))
-    return len(notifications)
+
+
+def notifications_create(
+    *,
+    recipients: Iterable[int],
+    kind: str,
+    params: dict[str, Any],
+    url: str,
+    due_on: date,
+    already_emailed: Iterable[int] = (),
+) -> list[Notification]:
+    """Notify people of something that happened now (not a reminder: there is nothing to
+    claim). Call inside the transaction that made the change; the e-mails go after it."""
+    mailed = set(already_emailed)
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=user_id,
+            kind=kind,
+            params=params,
+            url=url,
+            due_on=due_on,
+            emailed_at=now if user_id in mailed else None,
+        )
+        for user_id in sorted(set(recipients))
+    )
+    _email_when_committed(notifications)
+    return notifications
 
 
 def _email_body(notifications: list[Notification]) -> str:

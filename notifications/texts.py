@@ -121,6 +121,18 @@ TEXTS: dict[str, Variants] = {
         ),
         (_v("date", "time"), _("The network meeting on %(date)s at %(time)s was cancelled.")),
     ),
+    NotificationKind.GATHERING_CHANGED: (
+        (
+            _v("agency", "date", "time"),
+            _("%(agency)s changed the network gathering; it is now on %(date)s at %(time)s."),
+        ),
+    ),
+    NotificationKind.GATHERING_CANCELLED: (
+        (
+            _v("agency", "date", "time"),
+            _("%(agency)s cancelled the network gathering on %(date)s at %(time)s."),
+        ),
+    ),
 }
 
 # A reminder rule's own message leads whatever the kind; stage and date follow it.

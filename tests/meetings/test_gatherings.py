@@ -471,3 +471,29 @@ def test_demo_meetings_one_held_with_minutes_one_upcoming_and_idempotent(persona
     assert item.plan_action is not None
     assert item.plan_action.plan.case == held.case
     assert {m.pk for m in seed_demo_meetings()} == {held.pk, upcoming.pk}
+
+
+def test_those_registered_hear_of_a_change_and_a_cancellation():
+    from notifications.models import Notification, NotificationKind
+
+    gathering = gathering_make()
+    registration_create(gathering=gathering, user=user("tym.oulu"), agency=agency("tym-oulu"))
+    url = reverse("gathering-detail", args=[gathering.public_id])
+    gathering_update(
+        gathering=gathering,
+        user=user("koordinaattori.oulu"),
+        agency=agency("tym-oulu"),
+        data=data_for(gathering, title="Uusi otsikko"),
+        programme=[],
+    )
+    gathering_cancel(
+        gathering=gathering, user=user("koordinaattori.oulu"), agency=agency("tym-oulu")
+    )
+    kinds = list(
+        Notification.objects.filter(url=url, recipient=user("tym.oulu"))
+        .order_by("created_at", "pk")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == [NotificationKind.GATHERING_CHANGED, NotificationKind.GATHERING_CANCELLED]
+    # The organiser who made the change is not told of it.
+    assert not Notification.objects.filter(url=url, recipient=user("koordinaattori.oulu"))
