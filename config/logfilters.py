@@ -17,7 +17,13 @@ import traceback
 
 # DDMMYY, the century sign (including the 2023 signs A-F and U-Y), the individual number
 # and the check character. Not validated: a mistyped code is personal data too.
-HETU = re.compile(r"(?<![0-9])[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Z]", re.IGNORECASE)
+# A day and month that exist, and no letter or digit glued on either side: a UUID's
+# "…ab123456-7890-…" in a Celery task id is not an identity code.
+HETU = re.compile(
+    r"(?<![0-9A-Z])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}"
+    r"[-+A-FU-Y][0-9]{3}[0-9A-Z](?![0-9A-Z])",
+    re.IGNORECASE,
+)
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # International (+358 40 123 4567, 00358401234567) and Finnish national numbers
 # (040 123 4567, 040-1234567, 09 1234 5678).
