@@ -26,7 +26,3 @@ class CappedPaginator(Paginator[Any]):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
-
-    @property
-    def shown_count(self) -> int:
-        return min(self.count, self.cap)

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import chain
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -22,7 +21,7 @@ from django.urls import reverse
 
 from agencies.selectors import AgencyPeople, agency_people
 from notifications.models import NotificationKind
-from notifications.services import Due, claimed_keys, reminders_deliver
+from notifications.services import Due
 from pathways.models import (
     AnchorKind,
     Audience,
@@ -33,7 +32,6 @@ from pathways.models import (
     StageStatus,
 )
 from referrals.models import Referral, ReferralStatus
-from referrals.reminders import referral_reminders_due
 
 CATCH_UP_DAYS = 7
 CASE_BATCH = 2000
@@ -230,14 +228,3 @@ def _release_handlers(cases: list[_CaseRow]) -> dict[int, set[int]]:
     ).values_list("release_id", "recipient_person_id", "assigned_to_id"):
         handlers[by_release[release_id]].update(p for p in (person_id, assigned_id) if p)
     return handlers
-
-
-def reminders_scan(*, today: date, catch_up_days: int = CATCH_UP_DAYS) -> int:
-    """Deliver every case and referral reminder due in the catch-up window that no scan
-    has claimed yet; returns the number of notifications made."""
-    claimed = claimed_keys(since=today - timedelta(days=catch_up_days))
-    due = chain(
-        case_reminders_due(today=today, catch_up_days=catch_up_days),
-        referral_reminders_due(today=today, catch_up_days=catch_up_days),
-    )
-    return reminders_deliver(due=(d for d in due if d.key not in claimed))

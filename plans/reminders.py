@@ -33,7 +33,7 @@ from django.urls import reverse
 
 from agencies.selectors import AgencyPeople, agency_people
 from notifications.models import NotificationKind
-from notifications.services import Due, claimed_keys, reminders_deliver
+from notifications.services import Due, reminders_deliver
 from pathways.models import AnchorKind, Case, CaseStatus
 from pathways.reminders import CATCH_UP_DAYS, case_reminders_due
 from plans.models import EmploymentPlan, FollowUp, Outcome, PlanAction
@@ -185,10 +185,9 @@ def plan_reminders_due(*, today: date, catch_up_days: int = CATCH_UP_DAYS) -> It
 def reminders_scan_all(*, today: date, catch_up_days: int = CATCH_UP_DAYS) -> int:
     """Deliver every case, referral, plan and follow-up reminder due in the catch-up window
     that no scan has claimed yet; returns the number of notifications made."""
-    claimed = claimed_keys(since=today - timedelta(days=catch_up_days))
     due = chain(
         case_reminders_due(today=today, catch_up_days=catch_up_days),
         referral_reminders_due(today=today, catch_up_days=catch_up_days),
         plan_reminders_due(today=today, catch_up_days=catch_up_days),
     )
-    return reminders_deliver(due=(d for d in due if d.key not in claimed))
+    return reminders_deliver(due=due, claimed_since=today - timedelta(days=catch_up_days))

@@ -1,22 +1,11 @@
-from django.db.models import Func, IntegerField, Subquery, Value
+from django.db.models import IntegerField, Value
 from django.db.models.expressions import BaseExpression
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from agencies.models import Agency, User
+from agencies.models import User
 from notifications.selectors import unread_notifications_subquery
-from referrals.models import Referral, ReferralStatus
-
-
-def _referral_unread_subquery(*, agency: Agency) -> Subquery:
-    """referral_unread_count as an expression; COUNT(*) without GROUP BY is never NULL."""
-    return Subquery(
-        Referral.objects.filter(recipient_agency=agency, status=ReferralStatus.SENT)
-        .order_by()
-        .annotate(unread=Func(template="COUNT(*)", output_field=IntegerField()))
-        .values("unread"),
-        output_field=IntegerField(),
-    )
+from referrals.selectors import referral_unread_subquery
 
 
 def inbox(request: HttpRequest) -> dict[str, object]:
@@ -30,7 +19,7 @@ def inbox(request: HttpRequest) -> dict[str, object]:
             return {"inbox": 0, "notifications": 0}
         works = acting is not None and acting.agency is not None and acting.works_with_clients
         referrals: BaseExpression = (
-            _referral_unread_subquery(agency=acting.agency)
+            referral_unread_subquery(agency=acting.agency)
             if works and acting is not None
             else Value(0, output_field=IntegerField())
         )

@@ -6,7 +6,17 @@ from typing import Any
 from uuid import UUID
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Aggregate, CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -203,8 +213,17 @@ def referral_outbox(*, agency: Agency) -> QuerySet[Referral]:
     )
 
 
-def referral_unread_count(*, agency: Agency) -> int:
-    return Referral.objects.filter(recipient_agency=agency, status=ReferralStatus.SENT).count()
+def referral_unread_subquery(*, agency: Agency) -> Subquery:
+    """The agency's unread (sent, not yet opened) referrals counted in a subquery, so the
+    navigation reads it in the query that counts the notifications too. COUNT(*) without
+    GROUP BY is never NULL."""
+    return Subquery(
+        Referral.objects.filter(recipient_agency=agency, status=ReferralStatus.SENT)
+        .order_by()
+        .annotate(unread=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("unread"),
+        output_field=IntegerField(),
+    )
 
 
 def client_referrals(*, agency: Agency, client: Client) -> QuerySet[Referral]:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from referrals.selectors import referral_unread_count
+from referrals.models import Referral
 
 from ..factories import user
 from .helpers import notify
@@ -28,7 +28,7 @@ def inbox_before_notifications(request: HttpRequest) -> dict[str, object]:
     def count() -> int:
         if acting is None or acting.agency is None or not acting.works_with_clients:
             return 0
-        return referral_unread_count(agency=acting.agency)
+        return Referral.objects.filter(recipient_agency=acting.agency, status="sent").count()
 
     return {"inbox_unread": SimpleLazyObject(count)}
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from history.models import ChangeRecord
 from notifications.models import Notification
 from pathways.models import Case, CaseStatus
-from pathways.reminders import reminders_scan
 from pathways.services import release_case_start
+from plans.reminders import reminders_scan_all
 from referrals.models import Client
 from referrals.services import today
 from retention.selectors import clients_with_activity
@@ -64,7 +64,7 @@ def test_a_closed_path_sends_no_reminders():
         municipality_after=case_municipality(),
     )
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     assert not Notification.objects.filter(url=reverse("case-detail", args=[case.public_id]))
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from notifications.models import Notification, NotificationKind
 from pathways.kela import kela_guidance_start
 from pathways.models import Case, CaseOutcome, PathwayTemplate
-from pathways.reminders import reminders_scan
+from plans.reminders import reminders_scan_all
 from referrals.models import Client
 from referrals.services import today
 
@@ -64,13 +64,13 @@ def test_deadline_reminders_at_two_and_three_weeks_and_when_passed():
         agency=agency("kela"), user=user("kela.pohjoinen"), client=jari(), instructed_on=today()
     )
     url = reverse("case-detail", args=[case.public_id])
-    reminders_scan(today=today() + 14 * DAY)
+    reminders_scan_all(today=today() + 14 * DAY)
     two_weeks = Notification.objects.filter(url=url, kind=NotificationKind.STAGE_REMINDER)
     assert two_weeks.exists()
     assert {n.due_on for n in two_weeks} == {today() + 14 * DAY}
-    reminders_scan(today=today() + 21 * DAY)
+    reminders_scan_all(today=today() + 21 * DAY)
     assert {n.due_on for n in two_weeks.all()} == {today() + 14 * DAY, today() + 21 * DAY}
-    reminders_scan(today=today() + 31 * DAY)
+    reminders_scan_all(today=today() + 31 * DAY)
     passed = Notification.objects.filter(url=url, kind=NotificationKind.STAGE_OVERDUE)
     assert any(n.due_on == today() + 31 * DAY for n in passed)
     tym = {m.user_id for m in agency("tym-oulu").memberships.all()}

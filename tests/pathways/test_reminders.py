@@ -13,8 +13,8 @@ from agencies.models import EmailDelivery
 from notifications.models import Notification, NotificationKind, ReminderClaim
 from notifications.services import notification_email_send
 from pathways.models import Case, CaseStage, StageStatus
-from pathways.reminders import reminders_scan
 from pathways.services import release_case_start
+from plans.reminders import reminders_scan_all
 from referrals.models import ReferralStatus
 from referrals.services import today
 
@@ -43,23 +43,23 @@ def notes(case: Case, kind: str | None = None):
 
 def test_release_countdown_reaches_the_rise_contact_person_once():
     case = start_case(90)
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     countdown = notes(case, NotificationKind.RELEASE_IN_3_MONTHS)
     assert [n.recipient.username for n in countdown] == ["rise.oulu"]
     assert countdown.get().params["date"] == case.anchor_date.isoformat()
-    assert reminders_scan(today=today()) == 0
+    assert reminders_scan_all(today=today()) == 0
     assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).count() == 1
 
 
 def test_missed_scans_catch_up_within_the_window():
     case = start_case(85)  # three months before was five days ago
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).get().due_on == today() - 5 * DAY
 
 
 def test_a_stage_window_opening_reaches_the_responsible_agency():
     case = start_case(90)  # job seeking (employment area) opens 90 days before release
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     opens = notes(case, NotificationKind.STAGE_OPENS)
     stage_names = {n.params["stage"]["en"] for n in opens}
     assert "Job seeking starts" in stage_names
@@ -72,7 +72,7 @@ def test_a_stage_window_opening_reaches_the_responsible_agency():
 def test_a_stage_done_is_not_reminded_and_an_open_one_goes_overdue():
     case = start_case(29)  # job seeking (-90…-30) closed yesterday
     stage = CaseStage.objects.get(case=case, stage__name_en="Job seeking starts")
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     assert (
         notes(case, NotificationKind.STAGE_OVERDUE)
         .filter(params__stage__en="Job seeking starts")
@@ -80,7 +80,7 @@ def test_a_stage_done_is_not_reminded_and_an_open_one_goes_overdue():
     )
     other = start_case(29)
     CaseStage.objects.filter(case=other, stage=stage.stage).update(status=StageStatus.DONE)
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     assert (
         not notes(other, NotificationKind.STAGE_OVERDUE)
         .filter(params__stage__en="Job seeking starts")
@@ -90,14 +90,14 @@ def test_a_stage_done_is_not_reminded_and_an_open_one_goes_overdue():
 
 def test_moving_the_release_date_reschedules_the_reminders():
     case = start_case(95)
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     assert not notes(case, NotificationKind.RELEASE_IN_3_MONTHS).exists()
     # The release moves five days earlier: three months before is today.
     Case.objects.filter(pk=case.pk).update(anchor_date=case.anchor_date - 5 * DAY)
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
     assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).get().due_on == today()
     # The old date's reminder, due in five days, does not come any more.
-    reminders_scan(today=today() + 5 * DAY)
+    reminders_scan_all(today=today() + 5 * DAY)
     assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).count() == 1
 
 
@@ -115,10 +115,10 @@ def test_a_worker_dying_mid_scan_loses_and_repeats_nothing(monkeypatch):
 
     monkeypatch.setattr(Notification.objects, "bulk_create", dies_on_the_second_batch)
     with pytest.raises(SystemExit):
-        reminders_scan(today=today())
+        reminders_scan_all(today=today())
     monkeypatch.setattr(Notification.objects, "bulk_create", real)
-    reminders_scan(today=today())
-    reminders_scan(today=today())
+    reminders_scan_all(today=today())
+    reminders_scan_all(today=today())
     per_reminder = Counter(
         (n.kind, n.url, n.recipient_id, n.due_on, n.params.get("stage", {}).get("en"))
         for case in cases
@@ -144,7 +144,7 @@ def test_two_scans_at_once_deliver_each_reminder_once():
     def scan() -> None:
         try:
             barrier.wait()
-            reminders_scan(today=today())
+            reminders_scan_all(today=today())
         except BaseException as error:
             errors.append(error)
         finally:
@@ -179,9 +179,9 @@ def test_escalation_after_five_business_days_across_christmas():
     # Sent on Monday 21.12.2026; 24.-26.12 are holidays and 27.12 a Sunday, so the five
     # business days are 22, 23, 28, 29 and 30.12: escalation is due on 31.12.
     referral = sent_on(datetime.date(2026, 12, 21))
-    reminders_scan(today=datetime.date(2026, 12, 30))
+    reminders_scan_all(today=datetime.date(2026, 12, 30))
     assert not referral_notes(referral, NotificationKind.REFERRAL_ESCALATED).exists()
-    reminders_scan(today=datetime.date(2026, 12, 31))
+    reminders_scan_all(today=datetime.date(2026, 12, 31))
     escalated = referral_notes(referral, NotificationKind.REFERRAL_ESCALATED)
     coordinators = {
         m.user_id for m in referral.recipient_agency.memberships.filter(role="coordinator")
@@ -197,7 +197,7 @@ def test_escalation_after_five_business_days_across_christmas():
 def test_an_opened_referral_is_not_reminded_but_still_escalates():
     referral = sent_on(datetime.date(2026, 12, 21))
     type(referral).objects.filter(pk=referral.pk).update(status=ReferralStatus.OPENED)
-    reminders_scan(today=datetime.date(2026, 12, 31))
+    reminders_scan_all(today=datetime.date(2026, 12, 31))
     assert not referral_notes(referral, NotificationKind.REFERRAL_NOT_OPENED).exists()
     assert referral_notes(referral, NotificationKind.REFERRAL_ESCALATED).exists()
 
@@ -209,7 +209,7 @@ def test_immediate_email_goes_once_and_digest_users_wait(django_capture_on_commi
     rise.save()
     case = start_case(90)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        reminders_scan(today=today())
+        reminders_scan_all(today=today())
     assert callbacks
     notification = notes(case, NotificationKind.RELEASE_IN_3_MONTHS).get()
     mail.outbox.clear()
