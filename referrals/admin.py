@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from referrals.models import (
     AccessGrant,
@@ -10,11 +12,25 @@ from referrals.models import (
     LegalBasis,
     UseLogEntry,
 )
+from referrals.selectors import data_categories_forget
 
 
 @admin.register(DataCategory)
 class DataCategoryAdmin(admin.ModelAdmin[DataCategory]):
     list_display = ("code", "name_fi", "name_sv", "name_en", "ordering")
+
+    # Pages read the categories from a cached copy (referrals.selectors.data_categories).
+    def save_model(self, request: HttpRequest, obj: DataCategory, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        data_categories_forget()
+
+    def delete_model(self, request: HttpRequest, obj: DataCategory) -> None:
+        super().delete_model(request, obj)
+        data_categories_forget()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DataCategory]) -> None:
+        super().delete_queryset(request, queryset)
+        data_categories_forget()
 
 
 class DisclosureRuleInline(admin.TabularInline[DisclosureRule, Any]):

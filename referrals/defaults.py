@@ -9,6 +9,7 @@ from django.db import transaction
 
 from agencies.models import AgencyKind
 from referrals.models import DataCategory, DisclosureRule, LegalBasis
+from referrals.selectors import data_categories_forget
 
 # code: (Finnish, Swedish, English)
 CATEGORIES = {
@@ -181,6 +182,7 @@ def legal_defaults_load() -> None:
             code=code,
             defaults={"name_fi": fi, "name_sv": sv, "name_en": en, "ordering": ordering},
         )
+    transaction.on_commit(data_categories_forget)
     for ordering, (code, (names, is_consent, descriptions, rules)) in enumerate(BASES.items()):
         basis, created = LegalBasis.objects.get_or_create(
             code=code,

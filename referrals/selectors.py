@@ -5,13 +5,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
     CharField,
     Exists,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -23,7 +23,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, User
+from notifications.models import Notification
 from referrals.identity import decrypt
 from referrals.models import (
     AccessGrant,
@@ -38,6 +39,8 @@ from referrals.models import (
 )
 
 VIEW_CLIENT = "view_client"
+DATA_CATEGORIES_CACHE_KEY = "polku:data-categories"
+DATA_CATEGORIES_CACHE_SECONDS = 300
 
 NOT_GRANTED = _("Not disclosed: no legal basis or consent gives this to your agency.")
 ADDRESS_PROTECTED = _("Not disclosed: the client has a non-disclosure order (turvakielto).")
@@ -65,6 +68,25 @@ class ClientAccess:
         return self.withheld.get(code, str(NOT_GRANTED))
 
 
+def data_categories() -> list[DataCategory]:
+    """Every data category, in order, from the cache.
+
+    The seven categories are reference data that an administrator edits perhaps once in
+    the service's life, and every client and referral page needs their names; the copy
+    saves each page a query. The admin and `load_defaults` forget it on a change, and
+    it expires in five minutes anyway (an edit from the shell shows then).
+    """
+    categories: list[DataCategory] | None = cache.get(DATA_CATEGORIES_CACHE_KEY)
+    if categories is None:
+        categories = list(DataCategory.objects.all())
+        cache.set(DATA_CATEGORIES_CACHE_KEY, categories, DATA_CATEGORIES_CACHE_SECONDS)
+    return categories
+
+
+def data_categories_forget() -> None:
+    cache.delete(DATA_CATEGORIES_CACHE_KEY)
+
+
 def active_grants_q(*, prefix: str = "") -> Q:
     now = timezone.now()
     return Q(**{f"{prefix}revoked_at__isnull": True}) & (
@@ -81,7 +103,7 @@ def client_access(*, agency: Agency, client: Client) -> ClientAccess | None:
     a non-disclosure order stay with the recording agency.
     """
     if client.recorded_by_id == agency.pk:
-        categories = list(DataCategory.objects.all())
+        categories = data_categories()
         codes = [category.code for category in categories]
         return ClientAccess(
             client=client,
@@ -154,7 +176,8 @@ def referral_for_agency(*, agency: Agency | None, public_id: UUID) -> Referral:
         Q(recipient_agency=agency) & ~Q(status=ReferralStatus.DRAFT)
     )
     return get_object_or_404(
-        Referral.objects.filter(visible).select_related(
+        Referral.objects.filter(visible)
+        .select_related(
             "client__home_municipality",
             "client__recorded_by",
             "release__rise_unit",
@@ -165,9 +188,19 @@ def referral_for_agency(*, agency: Agency | None, public_id: UUID) -> Referral:
             "recipient_person",
             "assigned_to",
             "basis",
-        ),
+        )
+        # The disclosed categories' ids come with the referral, not in a query of their own.
+        .annotate(category_ids=_category_ids(Referral.categories.through, "referral_id")),
         public_id=public_id,
     )
+
+
+def referral_categories(*, referral: Referral) -> list[DataCategory]:
+    """The categories the referral discloses, in order."""
+    if not hasattr(referral, "category_ids"):
+        return list(referral.categories.all())
+    ids = {int(pk) for pk in (getattr(referral, "category_ids", "") or "").split(",") if pk}
+    return [category for category in data_categories() if category.pk in ids]
 
 
 def category_visible_q(*, agency: Agency, code: str) -> Q:
@@ -213,17 +246,36 @@ def referral_outbox(*, agency: Agency) -> QuerySet[Referral]:
     )
 
 
-def referral_unread_subquery(*, agency: Agency) -> Subquery:
-    """The agency's unread (sent, not yet opened) referrals counted in a subquery, so the
-    navigation reads it in the query that counts the notifications too. COUNT(*) without
-    GROUP BY is never NULL."""
-    return Subquery(
-        Referral.objects.filter(recipient_agency=agency, status=ReferralStatus.SENT)
-        .order_by()
-        .annotate(unread=Func(template="COUNT(*)", output_field=IntegerField()))
-        .values("unread"),
-        output_field=IntegerField(),
+def navigation_unread_counts(*, user: User, agency: Agency | None) -> tuple[int, int]:
+    """The agency's unread (sent, not yet opened) referrals and the user's unread
+    notifications, for the navigation of every page, in one statement.
+
+    Written out rather than composed: building it from two ORM subquery expressions took
+    longer (1.2 ms) than running it (0.5 ms), on every page. `agency` None (a user who
+    does no client work) counts no referrals.
+    """
+    # Only names from the models' metadata are formatted in; the values are parameters.
+    quote = connection.ops.quote_name
+    notifications = (
+        f"SELECT COUNT(*) FROM {quote(Notification._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(Notification._meta.get_field('recipient').column)} = %s "
+        f"AND {quote(Notification._meta.get_field('read_at').column)} IS NULL"
     )
+    referrals = (
+        f"SELECT COUNT(*) FROM {quote(Referral._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(Referral._meta.get_field('recipient_agency').column)} = %s "
+        f"AND {quote(Referral._meta.get_field('status').column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        if agency is None:
+            cursor.execute(f"SELECT 0, ({notifications})", [user.pk])
+        else:
+            cursor.execute(
+                f"SELECT ({referrals}), ({notifications})",
+                [agency.pk, ReferralStatus.SENT.value, user.pk],
+            )
+        unread_referrals, unread_notifications = cursor.fetchone()
+    return int(unread_referrals), int(unread_notifications)
 
 
 def client_referrals(*, agency: Agency, client: Client) -> QuerySet[Referral]:
@@ -352,6 +404,18 @@ class _Ids(Aggregate):
             template="%(function)s(%(expressions)s::text, ',')",
             **extra_context,
         )
+
+
+def _category_ids(through: type[Any], owner: str) -> Subquery:
+    """The ids of an object's categories as a correlated "1,2,3" subquery."""
+    return Subquery(
+        through.objects.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(ids=_Ids("datacategory_id"))
+        .values("ids"),
+        output_field=CharField(),
+    )
 
 
 def client_consents(*, access: ClientAccess) -> list[tuple[Consent, list[DataCategory]]]:

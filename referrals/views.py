@@ -33,6 +33,7 @@ from referrals.selectors import (
     client_consents,
     client_for_agency,
     client_referrals,
+    referral_categories,
     referral_for_agency,
     referral_inbox,
     referral_outbox,
@@ -278,11 +279,12 @@ def _referral_context(
 def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     agency = client_work_agency(request)
     referral = referral_for_agency(agency=agency, public_id=public_id)
+    categories = referral_categories(referral=referral)
     referral = referral_open(referral=referral, user=request.user, agency=agency)
     access = client_access(agency=agency, client=referral.client)
     context = _referral_context(request, referral)
     context["card"] = client_card(access=access) if access else None
-    context["categories"] = referral.categories.all()
+    context["categories"] = categories
     if access:
         _log_use(request, access, LogPurpose.REFERRAL)
     return render(request, "referrals/referral_detail.html", context)
@@ -356,7 +358,7 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
         return render(request, "referrals/_referral_actions.html", context)
     access = client_access(agency=agency, client=referral.client)
     context["card"] = client_card(access=access) if access else None
-    context["categories"] = referral.categories.all()
+    context["categories"] = referral_categories(referral=referral)
     if access:
         _log_use(request, access, LogPurpose.REFERRAL)
     return render(request, "referrals/referral_detail.html", context, status=status)

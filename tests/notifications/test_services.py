@@ -8,11 +8,8 @@ from notifications.inbox_services import (
     notification_read,
     notifications_read_all,
 )
-from notifications.selectors import (
-    notification_list,
-    notification_unread_count,
-    unread_notifications_subquery,
-)
+from notifications.selectors import notification_list, notification_unread_count
+from referrals.selectors import navigation_unread_counts
 
 from ..factories import user
 from .helpers import notify
@@ -20,19 +17,18 @@ from .helpers import notify
 pytestmark = pytest.mark.django_db
 
 
-def test_unread_subquery_counts_per_user_and_zero_for_none(personas):
+def test_the_navigation_counts_unread_notifications_per_user_and_zero_for_none(personas):
     for _ in range(2):
         notify(user("tym.oulu"))
     notify(user("tym.oulu"), read=True)
     notify(user("rise.oulu"))
-    counts = dict(
-        User.objects.annotate(unread=unread_notifications_subquery()).values_list(
-            "username", "unread"
-        )
-    )
-    assert counts["tym.oulu"] == 2 == notification_unread_count(user=user("tym.oulu"))
-    assert counts["rise.oulu"] == 1
-    assert counts["tietosuoja"] == 0
+
+    def unread(username: str) -> int:
+        return navigation_unread_counts(user=user(username), agency=None)[1]
+
+    assert unread("tym.oulu") == 2 == notification_unread_count(user=user("tym.oulu"))
+    assert unread("rise.oulu") == 1
+    assert unread("tietosuoja") == 0
 
 
 def test_reading_someone_elses_notification_is_refused(personas):

@@ -99,10 +99,12 @@ def test_client_page_query_count_does_not_grow(login, django_assert_max_num_quer
     url = reverse("client-detail", args=[mikko.public_id])
     # A recipient's ten: session, user, memberships, client, categories with the grants,
     # the use log, releases, navigation counts, referrals, change history. The recording
-    # agency also reads its consents, with their categories in the same query.
-    for username, most in (("tym.oulu", 10), ("rise.oulu", 11)):
+    # agency sees every category (a cached copy, read on the first page after a start)
+    # and also reads its consents, with their categories in the same query.
+    for username in ("tym.oulu", "rise.oulu"):
         client = login(username)
-        with django_assert_max_num_queries(most) as before:
+        assert client.get(url).status_code == 200
+        with django_assert_max_num_queries(10) as before:
             assert client.get(url).status_code == 200
         for _ in range(5):
             AcceptedReferralFactory(client=mikko)
