@@ -309,7 +309,12 @@ class ReferralStatus(models.TextChoices):
 class Referral(models.Model):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("client")
+        Client,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("client"),
+        # Indexed first in referral_client_recipient below.
+        db_index=False,
     )
     release = models.ForeignKey(
         Release,
@@ -389,6 +394,9 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient_agency", "status", "-sent_at"]),
+            # A name search in the inbox: the few clients of that name, then their
+            # referrals to this agency, without reading the agency's whole inbox.
+            models.Index(fields=["client", "recipient_agency"], name="referral_client_recipient"),
             # The inbox: an agency's received referrals, newest first.
             models.Index(
                 fields=["recipient_agency", "-sent_at"],
