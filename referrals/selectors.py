@@ -190,7 +190,7 @@ def referral_for_agency(*, agency: Agency | None, public_id: UUID) -> Referral:
             "basis",
         )
         # The disclosed categories' ids come with the referral, not in a query of their own.
-        .annotate(category_ids=_category_ids(Referral.categories.through, "referral_id")),
+        .annotate(category_ids=_referral_category_ids()),
         public_id=public_id,
     )
 
@@ -406,12 +406,14 @@ class _Ids(Aggregate):
         )
 
 
-def _category_ids(through: type[Any], owner: str) -> Subquery:
-    """The ids of an object's categories as a correlated "1,2,3" subquery."""
+def _referral_category_ids() -> Subquery:
+    """The ids of the outer referral's categories, as a correlated "1,2,3" subquery."""
+    # Any: django-stubs does not know the annotation on the auto-created through model.
+    through: Any = Referral.categories.through
     return Subquery(
-        through.objects.filter(**{owner: OuterRef("pk")})
+        through.objects.filter(referral_id=OuterRef("pk"))
         .order_by()
-        .values(owner)
+        .values("referral_id")
         .annotate(ids=_Ids("datacategory_id"))
         .values("ids"),
         output_field=CharField(),
