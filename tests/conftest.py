@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from agencies.demo import seed_demo_agencies
 from agencies.models import Municipality, User
@@ -100,6 +101,14 @@ def oulu(personas: dict[str, User]) -> Municipality:
 def celery_queue() -> str:
     """A queue of this test's own, so a running development worker cannot take its tasks."""
     return f"polku-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> None:
+    """Every test starts in Finnish, as a request without a language cookie does. The
+    language middleware leaves a request's language active in the thread (as Django's
+    does), so without this a test would speak whatever the test before it asked for."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

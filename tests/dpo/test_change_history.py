@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from dpo.templatetags.history_labels import change_action, field_label
 from history.models import ChangeRecord, ObjectKind
@@ -201,6 +202,13 @@ def test_the_history_is_shown_to_those_who_see_the_object(login, username, name,
 
 
 def test_the_history_speaks_the_readers_language():
+    with translation.override("en"):
+        _speaks_english()
+    with translation.override("fi"):
+        assert change_action("consent recorded") != "Consent recorded"
+
+
+def _speaks_english() -> None:
     assert change_action("consent recorded") == "Consent recorded"
     assert change_action("stage start") == "Stage started"
     assert change_action("something new") == "something new"
