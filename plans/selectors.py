@@ -461,12 +461,6 @@ def version_signatory_ids(version: PlanVersion) -> set[int]:
     return {int(s["id"]) for s in version.content.get("signatories", [])}
 
 
-def version_fully_signed(version: PlanVersion) -> bool:
-    """Every signatory has signed (from the prefetched sign-offs)."""
-    signed = {s.agency_id for s in version.signoffs.all()}
-    return version_signatory_ids(version) <= signed
-
-
 def version_view(*, version: PlanVersion, rights: PlanRights) -> VersionView:
     content = version.content
     signoffs = {s.agency_id: s for s in version.signoffs.all()}

@@ -316,10 +316,6 @@ def basis_allowed_categories(
     ).select_related("category")
 
 
-def legal_bases() -> QuerySet[LegalBasis]:
-    return LegalBasis.objects.all()
-
-
 @dataclass(frozen=True)
 class CardSection:
     code: str

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from agencies.models import Agency, Region, User
+from agencies.models import Region, User
 from meetings.gathering_services import GatheringData, ProgrammeItemData, gathering_create
 from meetings.models import Gathering, Invitee, Meeting
 from pathways.models import Case
@@ -77,7 +77,3 @@ def meeting_make(
 
 def persona(username: str) -> User:
     return User.objects.get(username=username)
-
-
-def agency_of(key: str) -> Agency:
-    return agency(key)

@@ -1,4 +1,3 @@
-import time
 from binascii import unhexlify
 
 from django_otp.oath import totp
@@ -18,7 +17,3 @@ def enrolled(user: User) -> tuple[TOTPDevice, list[str]]:
     """The user with a confirmed authenticator and backup codes, as after the set-up."""
     key = "3132333435363738393031323334353637383930"
     return two_factor_enrol(user=user, key=key, code=code_for(key))
-
-
-def now_step() -> int:
-    return int(time.time() // 30)
