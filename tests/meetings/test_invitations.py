@@ -2,7 +2,6 @@
 (text/calendar; method=REQUEST or CANCEL), parseable, and with no client data."""
 
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -23,18 +22,7 @@ from meetings.tasks import invitation_cancel_send, invitations_send
 from ..factories import agency, user
 from .meeting_helpers import default_invitees, details_of, local, mikkos_case, schedule
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_broker():
-    """The services queue the tasks on commit; these tests call the tasks themselves."""
-    with (
-        mock.patch("meetings.tasks.invitations_send.delay"),
-        mock.patch("meetings.tasks.invitation_cancel_send.delay"),
-        mock.patch("notifications.tasks.notifications_email.delay"),
-    ):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
 
 
 def network_meeting() -> str:

@@ -29,14 +29,7 @@ from referrals.services import consent_record, today
 from ..factories import agency, categories, user
 from .meeting_helpers import details_of, local, mikkos_case, schedule
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_broker():
-    """Callbacks that tests run must not reach the development broker."""
-    with mock.patch("notifications.tasks.notifications_email.delay"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
 
 
 def as_coordinator() -> dict[str, Any]:

@@ -4,7 +4,6 @@ invitees and the .ics download."""
 
 from datetime import date, time, timedelta
 from typing import Any
-from unittest import mock
 
 import pytest
 from django import forms
@@ -18,17 +17,7 @@ from referrals.services import consent_record, grants_revoke, today
 from ..factories import agency, categories, user
 from .meeting_helpers import local, mikkos_case, schedule
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_broker():
-    with (
-        mock.patch("meetings.tasks.invitations_send.delay"),
-        mock.patch("meetings.tasks.invitation_cancel_send.delay"),
-        mock.patch("notifications.tasks.notifications_email.delay"),
-    ):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
 
 
 def _value(field: forms.Field, value: Any) -> str | None:

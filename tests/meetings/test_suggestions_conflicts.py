@@ -2,7 +2,6 @@
 and the warning when an invitee is already in another meeting at that time."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import translation
@@ -16,16 +15,7 @@ from ..factories import agency, user
 from .calendar_helpers import gathering_make
 from .meeting_helpers import local, mikkos_case, schedule
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_broker():
-    with (
-        mock.patch("meetings.tasks.invitations_send.delay"),
-        mock.patch("notifications.tasks.notifications_email.delay"),
-    ):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
 
 
 def by_agency(suggestions):
