@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, AgencyKind, LocalizedName
+from referrals.events import PathEvent
 from referrals.models import Client, Release
 
 
@@ -84,6 +86,10 @@ class StageTemplate(LocalizedName):
     action = models.CharField(
         _("action"), max_length=20, choices=StageAction.choices, default=StageAction.NONE
     )
+    # Path events (PathEvent values) that move a running case's stage by themselves:
+    # the first starts a stage not yet started, the second completes one not yet settled.
+    start_events = models.JSONField(_("started by"), default=list, blank=True)
+    complete_events = models.JSONField(_("completed by"), default=list, blank=True)
 
     class Meta:
         ordering = ["template", "order"]
@@ -106,6 +112,10 @@ class ChecklistItem(LocalizedName):
         StageTemplate, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("stage")
     )
     order = models.PositiveSmallIntegerField(_("order"))
+    # The path event that ticks the item by itself, if any.
+    ticked_on = models.CharField(
+        _("ticked by"), max_length=40, choices=PathEvent.choices, blank=True
+    )
 
     class Meta:
         ordering = ["stage", "order"]
@@ -136,6 +146,16 @@ class ReminderRule(LocalizedName):
         ]
 
 
+# Crockford's base32 without I, L, O and U: read aloud or typed, nothing is mistaken.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def case_reference_new() -> str:
+    """P- and eight random characters (40 bits): a collision among millions of cases is
+    unlikely, and the unique constraint refuses the rare one."""
+    return "P-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
 class CaseStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     CLOSED = "closed", _("Closed")
@@ -153,6 +173,10 @@ class Case(models.Model):
     """A client's path. Access to it follows access to its client."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    # A short reference that names the case in e-mails and lists without personal data.
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=case_reference_new, editable=False
+    )
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
     )
@@ -296,3 +320,78 @@ class ChecklistTick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_stage_id} ✓ {self.item_id}"
+
+
+class CaseChange(models.TextChoices):
+    STARTED = "started", pgettext_lazy("case event", "started")
+    COMPLETED = "completed", pgettext_lazy("case event", "done")
+    SKIPPED = "skipped", pgettext_lazy("case event", "skipped")
+    REOPENED = "reopened", pgettext_lazy("case event", "reopened")
+    TICKED = "ticked", pgettext_lazy("case event", "ticked")
+    UNTICKED = "unticked", pgettext_lazy("case event", "unticked")
+    NOTED = "noted", pgettext_lazy("case event", "noted")
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: what moved on the path, and why.
+
+    `cause` is the path event that moved it (PathEvent), or empty when a person moved it
+    by hand. An event that moved nothing still leaves a NOTED line, so the timeline says
+    what happened and a scan knows it has already announced it.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    cause = models.CharField(_("cause"), max_length=40, choices=PathEvent.choices, blank=True)
+    change = models.CharField(_("change"), max_length=20, choices=CaseChange.choices)
+    stage = models.ForeignKey(
+        StageTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checklist item"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as text: the timeline still says who it was after the user is removed.
+    actor_name = models.CharField(_("by"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "-at"], name="case_event_timeline")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(change="noted") | ~Q(cause=""),
+                name="case_event_noted_has_cause",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.cause or 'manual'} {self.change}"

@@ -287,6 +287,17 @@ class Release(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # A form's one-time key, so that a double-submitted form creates nothing twice.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The day the client was released: confirmed by Rise (released_by set), or taken to be
+    # the expected date once that day has come and nobody has confirmed it.
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("release recorded by"),
+    )
 
     class Meta:
         ordering = ["expected_date"]

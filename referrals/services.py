@@ -17,6 +17,7 @@ from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
 from history.models import ObjectKind
 from history.services import change_record
+from referrals.events import referral_event_announce
 from referrals.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
 from referrals.models import (
     AccessGrant,
@@ -550,6 +551,7 @@ def _transition(
     if to in REVOKING:
         grants_revoke(grants=current.grants.all(), reason=str(S(to).label))
     current.refresh_from_db()
+    referral_event_announce(referral=current, status=to, user=user, agency=agency)
     return current
 
 
