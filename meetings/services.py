@@ -34,8 +34,10 @@ from meetings.selectors import (
 from notifications.models import NotificationKind
 from notifications.services import notifications_create
 from pathways.models import Case
+from pathways.reactions import case_event_react
 from plans.models import EmploymentPlan
 from plans.services import plan_action_add, plan_start
+from referrals.events import PathEvent
 from referrals.selectors import client_access
 from referrals.services import today
 
@@ -588,6 +590,7 @@ def meeting_minutes_record(
         )
     if errors:
         raise ValidationError({"action_items": errors})
+    first_record = not meeting.minutes
     meeting.minutes = minutes.strip()
     meeting.decisions = decisions.strip()
     meeting.save(update_fields=["minutes", "decisions", "updated_at"])
@@ -599,4 +602,7 @@ def meeting_minutes_record(
         action="minutes recorded",
         fields=["minutes", "decisions", *(["action_items"] if items else [])],
     )
+    if first_record:
+        # Minutes are what shows the meeting was held; correcting them is not a new event.
+        case_event_react(case=meeting.case, event=PathEvent.MEETING_HELD, user=user, agency=agency)
     return items

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import AgencyKind
 from pathways.models import StageAction
+from referrals.events import PathEvent
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class StageSpec:
     window_end: int
     is_anchor: bool
     action: str
+    start_events: Sequence[str] = ()
+    complete_events: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,34 @@ class StageProblem:
     index: int  # position of the stage in the list given
     field: str
     message: str
+
+
+def _event_problems(i: int, stage: StageSpec) -> list[StageProblem]:
+    """Known events, each named once, and none that would both start and complete the
+    stage (completing it says all there is)."""
+    problems = []
+    for field, events in (
+        ("start_events", stage.start_events),
+        ("complete_events", stage.complete_events),
+    ):
+        for event in events:
+            if event not in PathEvent.values:
+                problems.append(
+                    StageProblem(i, field, _("Unknown event “%(event)s”.") % {"event": event})
+                )
+        if len(set(events)) != len(events):
+            problems.append(StageProblem(i, field, _("An event is named twice.")))
+    both = [e for e in stage.start_events if e in stage.complete_events]
+    if both:
+        problems.append(
+            StageProblem(
+                i,
+                "start_events",
+                _("“%(event)s” cannot both start and complete the stage.")
+                % {"event": PathEvent(both[0]).label if both[0] in PathEvent.values else both[0]},
+            )
+        )
+    return problems
 
 
 def stage_problems(*, stages: Sequence[StageSpec]) -> list[StageProblem]:
@@ -53,6 +84,7 @@ def stage_problems(*, stages: Sequence[StageSpec]) -> list[StageProblem]:
                     i, "action", _("Unknown action “%(action)s”.") % {"action": stage.action}
                 )
             )
+        problems += _event_problems(i, stage)
         if stage.window_end < stage.window_start:
             problems.append(
                 StageProblem(i, "window_end", _("A stage's window cannot close before it opens."))

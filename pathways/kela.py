@@ -14,8 +14,10 @@ from agencies.models import Agency, AgencyKind, User
 from history.models import ObjectKind
 from history.services import change_record
 from pathways.models import Case, CaseOutcome, CaseStatus, PathwayTemplate
+from pathways.reactions import case_event_react
 from pathways.selectors import template_latest
 from pathways.services import case_stages_create
+from referrals.events import PathEvent
 from referrals.models import Client
 from referrals.services import today
 
@@ -95,4 +97,9 @@ def case_outcome_record(*, case: Case, agency: Agency, user: User, outcome: str,
         action="outcome recorded",
         fields=["outcome", *(["outcome_note"] if note else [])],
     )
+    if outcome == CaseOutcome.REGISTERED:
+        case_event_react(
+            case=case, event=PathEvent.KELA_REGISTRATION_RECORDED, user=user, agency=agency
+        )
+    case_event_react(case=case, event=PathEvent.OUTCOME_RECORDED, user=user, agency=agency)
     return case

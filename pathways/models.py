@@ -106,6 +106,14 @@ class StageTemplate(LocalizedName):
             ),
         ]
 
+    @property
+    def start_event_labels(self) -> list[str]:
+        return [str(PathEvent(e).label) for e in self.start_events if e in PathEvent.values]
+
+    @property
+    def complete_event_labels(self) -> list[str]:
+        return [str(PathEvent(e).label) for e in self.complete_events if e in PathEvent.values]
+
 
 class ChecklistItem(LocalizedName):
     stage = models.ForeignKey(
@@ -306,8 +314,9 @@ class ChecklistTick(models.Model):
     item = models.ForeignKey(
         ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
     )
+    # Nobody when Polku ticked it on an event it noticed itself (a release date reached).
     ticked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     ticked_at = models.DateTimeField(_("ticked at"), auto_now_add=True)
 

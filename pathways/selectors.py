@@ -1,16 +1,19 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership, Role
 from agencies.selectors import serves_q
 from pathways.models import (
     Case,
+    CaseChange,
+    CaseEvent,
     CaseStage,
     CaseStatus,
     ChecklistItem,
@@ -19,6 +22,7 @@ from pathways.models import (
     StageStatus,
     StageTemplate,
 )
+from referrals.events import PathEvent
 from referrals.selectors import ClientAccess, client_access
 
 YOUTH_AGE_LIMIT = 30
@@ -184,6 +188,55 @@ def case_timeline(*, windows: list[StageWindow], anchor: date, today: date) -> T
         months=[TimelineMark(day=m, at=_percent(at(m))) for m in month_starts[::step]],
         overdue=sum(1 for window in windows if window.overdue),
     )
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    """One line of the case's timeline, in words: who or what moved it, and what moved."""
+
+    at: datetime
+    cause: str  # "Polku: referral accepted (Tiina Toivonen)", or the person's name
+    automatic: bool
+    what: str  # "Job seeking starts: started", "Referral sent ✓"
+
+
+TIMELINE_LINES = 50
+
+
+def _timeline_what(event: CaseEvent) -> str:
+    if event.change == CaseChange.NOTED:
+        return ""
+    change = CaseChange(event.change).label
+    stage = event.stage.name if event.stage else ""
+    if event.item is not None:
+        return _("%(stage)s: “%(item)s” %(change)s") % {
+            "stage": stage,
+            "item": event.item.name,
+            "change": change,
+        }
+    return _("%(stage)s: %(change)s") % {"stage": stage, "change": change}
+
+
+def case_timeline_lines(*, case: Case, limit: int = TIMELINE_LINES) -> list[TimelineLine]:
+    """The newest lines of the case's timeline, in one query."""
+    lines = []
+    events = CaseEvent.objects.filter(case=case).select_related("stage", "item")[:limit]
+    for event in events:
+        if event.cause:
+            label = PathEvent(event.cause).label
+            cause = (
+                _("Polku: %(event)s (%(person)s)") % {"event": label, "person": event.actor_name}
+                if event.actor_name
+                else _("Polku: %(event)s") % {"event": label}
+            )
+        else:
+            cause = event.actor_name or "–"
+        lines.append(
+            TimelineLine(
+                at=event.at, cause=cause, automatic=bool(event.cause), what=_timeline_what(event)
+            )
+        )
+    return lines
 
 
 def responsible_agencies(*, case: Case, kinds: set[str]) -> dict[str, Agency]:

@@ -38,3 +38,7 @@ class AssignForm(forms.Form):
 
 class ReleaseDateForm(forms.Form):
     expected_date = forms.DateField(label=_("New expected release date"), widget=DATE_INPUT)
+
+
+class ReleaseRecordForm(forms.Form):
+    released_on = forms.DateField(label=_("Day of release"), widget=DATE_INPUT)

@@ -14,15 +14,19 @@ from history.models import ObjectKind
 from history.services import change_record
 from pathways.models import (
     Case,
+    CaseChange,
     CaseStage,
     CaseStatus,
     ChecklistItem,
     ChecklistTick,
     StageStatus,
 )
+from pathways.reactions import case_event_react, case_event_record
 from pathways.selectors import case_stage_is_responsible
 from pathways.services import RISE_KINDS, release_date_check
+from referrals.events import PathEvent
 from referrals.models import Release
+from referrals.services import today
 
 S = StageStatus
 # Status -> the named moves allowed from it and the status each leads to.
@@ -33,6 +37,13 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.SKIPPED: {"reopen": S.IN_PROGRESS},
 }
 ACTIONS = ("start", "complete", "skip", "reopen")
+# The line each move made by hand leaves on the case's timeline.
+HAND_CHANGES = {
+    "start": CaseChange.STARTED,
+    "complete": CaseChange.COMPLETED,
+    "skip": CaseChange.SKIPPED,
+    "reopen": CaseChange.REOPENED,
+}
 
 
 class StageConflict(ValidationError):
@@ -70,6 +81,13 @@ def _transition(*, case_stage: CaseStage, action: str, by: User, **changes: obje
     if not won:
         raise _conflict(CaseStage.objects.get(pk=current.pk))
     _record(case_stage=case_stage, by=by, action=f"stage {action}", fields=["status", *changes])
+    case_event_record(
+        case=case_stage.case,
+        change=HAND_CHANGES[action],
+        case_stage=case_stage,
+        user=by,
+        agency=Agency(pk=case_stage.responsible_agency_id),
+    )
     case_stage.refresh_from_db()
     return case_stage
 
@@ -147,6 +165,7 @@ def checklist_tick_set(
         deleted, _kinds = ChecklistTick.objects.filter(case_stage=case_stage, item=item).delete()
         if deleted:
             _record(case_stage=case_stage, by=by, action="checklist unticked", fields=["ticks"])
+            _tick_line(case_stage=case_stage, item=item, change=CaseChange.UNTICKED, by=by)
         return None
     # get_or_create retries the read when a racing tick wins the unique constraint.
     tick, created = ChecklistTick.objects.get_or_create(
@@ -154,7 +173,19 @@ def checklist_tick_set(
     )
     if created:
         _record(case_stage=case_stage, by=by, action="checklist ticked", fields=["ticks"])
+        _tick_line(case_stage=case_stage, item=item, change=CaseChange.TICKED, by=by)
     return tick
+
+
+def _tick_line(*, case_stage: CaseStage, item: ChecklistItem, change: str, by: User) -> None:
+    case_event_record(
+        case=case_stage.case,
+        change=change,
+        case_stage=case_stage,
+        item=item,
+        user=by,
+        agency=Agency(pk=case_stage.responsible_agency_id),
+    )
 
 
 @transaction.atomic
@@ -189,6 +220,8 @@ def release_date_move(*, case: Case, expected_date: date, user: User, agency: Ag
         raise PermissionDenied
     release_date_check(expected_date=expected_date)
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    # A release taken to have happened because its day came, unconfirmed, was postponed.
+    Release.objects.filter(case=locked, released_by__isnull=True).update(released_on=None)
     Release.objects.filter(case=locked).update(expected_date=expected_date)
     Case.objects.filter(pk=locked.pk).update(anchor_date=expected_date)
     change_record(
@@ -203,3 +236,76 @@ def release_date_move(*, case: Case, expected_date: date, user: User, agency: Ag
     if case.release is not None:
         case.release.refresh_from_db()
     return case
+
+
+# The release itself -------------------------------------------------------------------
+
+
+def release_may_record(*, case: Case, agency: Agency) -> bool:
+    """The Rise unit that started the case confirms the release once its day has come."""
+    return release_date_may_move(case=case, agency=agency)
+
+
+@transaction.atomic
+def release_record(*, case: Case, released_on: date, user: User, agency: Agency) -> Case:
+    """Confirm that the client was released on `released_on` (today or earlier, not
+    before the path started). The path reacts as to any recorded release."""
+    if not release_may_record(case=case, agency=agency):
+        raise PermissionDenied
+    if not agency_client_workers(agency=agency).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    if released_on > today():
+        raise ValidationError({"released_on": _("A release cannot be recorded in advance.")})
+    if released_on < timezone.localtime(case.created_at).date():
+        raise ValidationError(
+            {"released_on": _("The release cannot be before the path was started.")}
+        )
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    Release.objects.filter(case=locked).update(released_on=released_on, released_by=user)
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=locked.public_id,
+        user=user,
+        agency=agency,
+        action="release recorded",
+        fields=["release.released_on"],
+    )
+    case_event_react(case=locked, event=PathEvent.RELEASE_RECORDED, user=user, agency=agency)
+    case.refresh_from_db()
+    if case.release is not None:
+        case.release.refresh_from_db()
+    return case
+
+
+def release_dates_reached(*, day: date, batch: int = 500) -> int:
+    """Record the release of every running case whose expected release day has come and
+    that nobody has confirmed: the path then moves as it would on Rise's confirmation.
+    Works from the database, so a missed run catches up; each case is its own transaction,
+    and a case already recorded is never recorded twice. Returns how many were recorded."""
+    done = 0
+    while True:
+        ids = list(
+            Case.objects.filter(
+                status=CaseStatus.ACTIVE,
+                release__isnull=False,
+                release__expected_date__lte=day,
+                release__released_on__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        for case_id in ids:
+            done += _release_day_reached(case_id=case_id, day=day)
+
+
+@transaction.atomic
+def _release_day_reached(*, case_id: int, day: date) -> int:
+    case = Case.objects.select_for_update().select_related("release").get(pk=case_id)
+    release = case.release
+    if release is None or release.released_on is not None or release.expected_date > day:
+        return 0
+    Release.objects.filter(pk=release.pk).update(released_on=release.expected_date)
+    case_event_react(case=case, event=PathEvent.RELEASE_RECORDED, user=None, agency=None)
+    return 1

@@ -2,8 +2,12 @@
 post that redirects back to the case page; a refused one renders the page with the error
 on the stage and field that caused it."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -17,9 +21,15 @@ from django.views.decorators.http import require_POST
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import User
 from agencies.selectors import agency_client_workers
-from pathways.models import CaseStage, ChecklistItem
+from pathways.models import Case, CaseStage, ChecklistItem
 from pathways.selectors import case_for_agency, case_stage_for_agency
-from pathways.stage_forms import AssignForm, ReleaseDateForm, SkipForm, stage_prefix
+from pathways.stage_forms import (
+    AssignForm,
+    ReleaseDateForm,
+    ReleaseRecordForm,
+    SkipForm,
+    stage_prefix,
+)
 from pathways.stage_services import (
     StageConflict,
     case_stage_assign,
@@ -30,11 +40,12 @@ from pathways.stage_services import (
     checklist_ticks_set,
     release_date_may_move,
     release_date_move,
+    release_record,
 )
 from pathways.views import case_page
 from referrals.models import LogPurpose
 from referrals.selectors import ClientAccess
-from referrals.services import use_log_write
+from referrals.services import today, use_log_write
 
 MOVES = {
     "start": case_stage_start,
@@ -185,33 +196,58 @@ def case_stage_tick(request: AuthenticatedRequest, public_id: UUID, stage_pk: in
     return _back(case_stage)
 
 
-@login_required
-def case_release_date(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    """Move the expected release date; the stage windows follow it."""
+@dataclass(frozen=True)
+class _ReleaseChange:
+    form: type[forms.Form]
+    field: str
+    change: Callable[..., Case]
+    done: Callable[[date], str]
+    template: str
+
+
+RELEASE_CHANGES = {
+    "move": _ReleaseChange(
+        form=ReleaseDateForm,
+        field="expected_date",
+        change=release_date_move,
+        done=lambda day: (
+            _("The release date is now %(day)s; the stage windows moved with it.")
+            % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+        ),
+        template="pathways/release_date_form.html",
+    ),
+    "record": _ReleaseChange(
+        form=ReleaseRecordForm,
+        field="released_on",
+        change=release_record,
+        done=lambda day: (
+            _("The release on %(day)s was recorded; the path moved on.")
+            % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+        ),
+        template="pathways/release_record_form.html",
+    ),
+}
+
+
+def _release_change(request: AuthenticatedRequest, public_id: UUID, how: str) -> HttpResponse:
+    """Move the expected release date (the stage windows follow it), or record the day
+    the client was released (the path reacts); both only by the Rise unit of the case."""
+    spec = RELEASE_CHANGES[how]
     case, access = case_for_agency(agency=client_work_agency(request), public_id=public_id)
     if case.release is None:
         raise Http404
     if not release_date_may_move(case=case, agency=access.agency):
         raise PermissionDenied
-    form = ReleaseDateForm(
-        request.POST or None, initial={"expected_date": case.release.expected_date}
-    )
+    initial = {"expected_date": case.release.expected_date, "released_on": today()}
+    form = spec.form(request.POST or None, initial={spec.field: initial[spec.field]})
     if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data[spec.field]
         try:
-            release_date_move(
-                case=case,
-                expected_date=form.cleaned_data["expected_date"],
-                user=request.user,
-                agency=access.agency,
-            )
+            spec.change(case=case, user=request.user, agency=access.agency, **{spec.field: day})
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("The release date is now %(day)s; the stage windows moved with it.")
-                % {"day": date_format(form.cleaned_data["expected_date"], "j.n.Y")},
-            )
+            messages.success(request, spec.done(day))
             return redirect("case-detail", public_id=case.public_id)
     use_log_write(
         user=request.user,
@@ -220,8 +256,14 @@ def case_release_date(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
         purpose=LogPurpose.CASE_WORK,
         path=request.path,
     )
-    return render(
-        request,
-        "pathways/release_date_form.html",
-        {"case": case, "access": access, "form": form},
-    )
+    return render(request, spec.template, {"case": case, "access": access, "form": form})
+
+
+@login_required
+def case_release_date(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    return _release_change(request, public_id, "move")
+
+
+@login_required
+def case_release_record(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    return _release_change(request, public_id, "record")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import AgencyKind
 from pathways.models import AnchorKind, Audience, PathwayTemplate, StageAction, StageTemplate
 from pathways.template_services import ChecklistItemData, ReminderData
+from referrals.events import PathEvent
 
 # Ten years either side of the anchor is more than any path needs, and keeps the days
 # inside the database's small integers.
@@ -75,6 +76,20 @@ class StageForm(forms.Form):
         choices=StageAction.choices,
         help_text=_("What Polku offers to do when the stage's window opens."),
     )
+    start_events = forms.MultipleChoiceField(
+        label=_("Starts by itself when"),
+        choices=PathEvent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A stage not yet started starts when one of these happens."),
+    )
+    complete_events = forms.MultipleChoiceField(
+        label=_("Is done by itself when"),
+        choices=PathEvent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A stage not yet done or skipped is marked done when one of these happens."),
+    )
     # Left out, a stage stays where it is and a new one goes last.
     position = forms.TypedChoiceField(
         label=_("Place in the path"), coerce=int, required=False, empty_value=None
@@ -101,6 +116,11 @@ class StageForm(forms.Form):
 
 class ChecklistItemForm(forms.Form):
     name_fi, name_sv, name_en = _names().values()
+    ticked_on = forms.ChoiceField(
+        label=_("Ticked by itself when"),
+        choices=[("", _("Only by hand")), *PathEvent.choices],
+        required=False,
+    )
 
 
 class ReminderForm(forms.Form):
@@ -135,7 +155,10 @@ class ChecklistFormSet(_ListFormSet):
     def items(self) -> list[ChecklistItemData]:
         return [
             ChecklistItemData(
-                name_fi=row["name_fi"], name_sv=row["name_sv"], name_en=row["name_en"]
+                name_fi=row["name_fi"],
+                name_sv=row["name_sv"],
+                name_en=row["name_en"],
+                ticked_on=row.get("ticked_on") or "",
             )
             for row in self.kept()
         ]

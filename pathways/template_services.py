@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agencies.models import User
 from pathways.checks import StageSpec, stage_problems
 from pathways.models import ChecklistItem, PathwayTemplate, ReminderRule, StageTemplate
+from referrals.events import PathEvent
 
 DRAFT_FIELDS = frozenset(
     {
@@ -35,6 +36,7 @@ class ChecklistItemData(TypedDict):
     name_fi: str
     name_sv: str
     name_en: str
+    ticked_on: str  # a PathEvent value, or "" for an item only people tick
 
 
 class ReminderData(TypedDict):
@@ -65,6 +67,8 @@ def _spec(stage: StageTemplate) -> StageSpec:
         window_end=stage.window_end,
         is_anchor=stage.is_anchor,
         action=stage.action,
+        start_events=tuple(stage.start_events),
+        complete_events=tuple(stage.complete_events),
     )
 
 
@@ -138,6 +142,8 @@ def template_version_new(*, template: PathwayTemplate, user: User) -> PathwayTem
             window_end=stage.window_end,
             is_anchor=stage.is_anchor,
             action=stage.action,
+            start_events=list(stage.start_events),
+            complete_events=list(stage.complete_events),
         )
         ChecklistItem.objects.bulk_create(
             ChecklistItem(
@@ -146,6 +152,7 @@ def template_version_new(*, template: PathwayTemplate, user: User) -> PathwayTem
                 name_fi=item.name_fi,
                 name_sv=item.name_sv,
                 name_en=item.name_en,
+                ticked_on=item.ticked_on,
             )
             for item in stage.checklist.all()
         )
@@ -193,6 +200,8 @@ def _stage_children_check(
     ]
     if not all(all(triple) for triple in names):
         raise ValidationError(_("Give every checklist item and reminder in all languages."))
+    if any(c["ticked_on"] and c["ticked_on"] not in PathEvent.values for c in checklist):
+        raise ValidationError(_("A checklist item names an unknown event."))
 
 
 @transaction.atomic
@@ -210,6 +219,8 @@ def stage_save(
     action: str,
     checklist: Sequence[ChecklistItemData],
     reminders: Sequence[ReminderData],
+    start_events: Sequence[str] = (),
+    complete_events: Sequence[str] = (),
     position: int | None = None,
 ) -> StageTemplate:
     """Add (`stage` None) or change a stage of a draft, with its checklist and reminders
@@ -236,6 +247,7 @@ def stage_save(
     stage.responsible_kind = responsible_kind
     stage.window_start, stage.window_end = window_start, window_end
     stage.is_anchor, stage.action = is_anchor, action
+    stage.start_events, stage.complete_events = list(start_events), list(complete_events)
     stages = [*others[:index], stage, *others[index:]]
     errors = _problem_errors(stages=stages, index=index)
     try:

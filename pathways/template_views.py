@@ -115,7 +115,12 @@ def stage_edit(request: AuthenticatedRequest, pk: int, stage_pk: int | None = No
         data,
         prefix="checklist",
         initial=[
-            {"name_fi": i.name_fi, "name_sv": i.name_sv, "name_en": i.name_en}
+            {
+                "name_fi": i.name_fi,
+                "name_sv": i.name_sv,
+                "name_en": i.name_en,
+                "ticked_on": i.ticked_on,
+            }
             for i in (stage.checklist.all() if stage else [])
         ],
     )

@@ -26,6 +26,11 @@ urlpatterns = [
         stage_views.case_release_date,
         name="case-release-date",
     ),
+    path(
+        "cases/<uuid:public_id>/release/",
+        stage_views.case_release_record,
+        name="case-release-record",
+    ),
     path("cases/<uuid:public_id>/outcome/", kela_views.case_outcome, name="case-outcome"),
     path("cases/<uuid:public_id>/close/", views.case_close_view, name="case-close"),
     path("cases/<uuid:public_id>/reopen/", views.case_reopen_view, name="case-reopen"),

@@ -29,6 +29,7 @@ from pathways.selectors import (
     case_stage_list,
     case_stage_windows,
     case_timeline,
+    case_timeline_lines,
     cases_started_by,
 )
 from pathways.services import RISE_KINDS, case_close, case_reopen, release_case_start
@@ -193,6 +194,8 @@ def case_page(
             else None,
             "referrals": client_referrals(agency=agency, client=case.client),
             "history": change_history(kind=ObjectKind.CASE, object_id=case.public_id),
+            "timeline_lines": case_timeline_lines(case=case),
+            "may_record_release": may_move,
             # The recording agency, and the agency whose path this is (Kela refers its
             # guidance client to the employment area).
             "may_refer": access.is_owner or case.started_by_id == agency.pk,

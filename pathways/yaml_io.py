@@ -31,6 +31,7 @@ from pathways.models import (
     StageAction,
     StageTemplate,
 )
+from referrals.events import PathEvent
 
 LANGUAGES = ("fi", "sv", "en")
 NAME_MAX_LENGTH = 200  # LocalizedName's name fields
@@ -41,7 +42,18 @@ CODE_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 TEMPLATE_KEYS = ("code", "version", "anchor", "name", "description", "stages")
 TEMPLATE_REQUIRED = ("code", "anchor", "name", "stages")
-STAGE_KEYS = ("name", "responsible", "window", "anchor", "action", "checklist", "reminders")
+STAGE_KEYS = (
+    "name",
+    "responsible",
+    "window",
+    "anchor",
+    "action",
+    "starts_on",
+    "completes_on",
+    "checklist",
+    "reminders",
+)
+CHECKLIST_KEYS = (*LANGUAGES, "ticked_on")
 STAGE_REQUIRED = ("name", "responsible", "window")
 REMINDER_KEYS = ("offset", "audience", "message")
 
@@ -52,6 +64,8 @@ STAGE_FIELD_KEYS = {
     "window_start": "window",
     "window_end": "window",
     "is_anchor": "anchor",
+    "start_events": "starts_on",
+    "complete_events": "completes_on",
 }
 
 MISSING_TEXT = {
@@ -174,7 +188,9 @@ class _Stage:
     window_end: int
     is_anchor: bool
     action: str
-    checklist: list[Texts] = field(default_factory=list)
+    start_events: list[str] = field(default_factory=list)
+    complete_events: list[str] = field(default_factory=list)
+    checklist: list[tuple[Texts, str]] = field(default_factory=list)
     reminders: list[_Reminder] = field(default_factory=list)
 
 
@@ -236,8 +252,15 @@ class _Reader:
             return None
         return self.language_texts(value, path, required=required)
 
-    def language_texts(self, value: _Mapping, path: str, *, required: bool) -> Texts | None:
-        self.keys(value, path, allowed=LANGUAGES)
+    def language_texts(
+        self,
+        value: _Mapping,
+        path: str,
+        *,
+        required: bool,
+        allowed: Sequence[str] = LANGUAGES,
+    ) -> Texts | None:
+        self.keys(value, path, allowed=allowed)
         texts: Texts = {}
         valid = True
         for language in LANGUAGES:
@@ -384,6 +407,8 @@ class _Reader:
             self.problem(
                 data.value_line("anchor"), _join(path, "anchor"), _("This must be true or false.")
             )
+        start_events = self.events(data, "starts_on", path)
+        complete_events = self.events(data, "completes_on", path)
         checklist = self.checklist(data, path)
         reminders = self.reminders(data, path)
         if (
@@ -406,9 +431,27 @@ class _Reader:
             window_end=window[1],
             is_anchor=is_anchor,
             action=action,
+            start_events=start_events,
+            complete_events=complete_events,
             checklist=checklist,
             reminders=reminders,
         )
+
+    def events(self, data: _Mapping, key: str, path: str) -> list[str]:
+        """A list of path events; unknown ones are problems here, repeats and clashes are
+        left to checks.stage_problems."""
+        events = []
+        for value, line, item_path in self.list_of(data, key, path):
+            if isinstance(value, str) and value in PathEvent.values:
+                events.append(value)
+                continue
+            unknown = (
+                _("Unknown event “%(value)s”.") % {"value": value} + " "
+                if value not in (None, "")
+                else ""
+            )
+            self.problem(line, item_path, unknown + _choices(PathEvent.values))
+        return events
 
     def window(self, data: _Mapping, path: str) -> tuple[int, int] | None:
         if "window" not in data:
@@ -439,15 +482,26 @@ class _Reader:
         for number, (item, line) in enumerate(zip(value, value.item_lines, strict=True), start=1):
             yield item, line, f"{_join(path, key)}[{number}]"
 
-    def checklist(self, data: _Mapping, path: str) -> list[Texts]:
+    def checklist(self, data: _Mapping, path: str) -> list[tuple[Texts, str]]:
+        """Each item's texts and the event that ticks it ("" for none)."""
         items = []
         for value, line, item_path in self.list_of(data, "checklist", path):
             item = self.mapping(value, line, item_path)
-            texts = (
-                self.language_texts(item, item_path, required=True) if item is not None else None
+            if item is None:
+                continue
+            texts = self.language_texts(item, item_path, required=True, allowed=CHECKLIST_KEYS)
+            ticked_on = (
+                self.choice(
+                    item,
+                    "ticked_on",
+                    item_path,
+                    values=PathEvent.values,
+                    unknown=_("Unknown event “%(value)s”."),
+                )
+                or ""
             )
             if texts is not None:
-                items.append(texts)
+                items.append((texts, ticked_on))
         return items
 
     def reminders(self, data: _Mapping, path: str) -> list[_Reminder]:
@@ -495,6 +549,8 @@ class _Reader:
                 window_end=stage.window_end,
                 is_anchor=stage.is_anchor,
                 action=stage.action,
+                start_events=stage.start_events,
+                complete_events=stage.complete_events,
             )
             for stage in stages
         ]
@@ -580,10 +636,15 @@ def template_text_decode(*, data: bytes) -> str:
 
 
 @transaction.atomic
-def template_import(*, text: str, user: User | None, publish: bool = False) -> PathwayTemplate:
+def template_import(
+    *, text: str, user: User | None, publish: bool = False, version: int | None = None
+) -> PathwayTemplate:
     """Create the next version of the template the YAML text describes: published at once
     with `publish`, otherwise a draft. Raises TemplateImportError with every problem
-    found, having written nothing."""
+    found, having written nothing.
+
+    `version` gives the new version's number instead (the shipped defaults keep the
+    number of their file); it must be above every version of the code."""
     if isinstance(text, bytes):  # an upload's content, passed as it came
         text = template_text_decode(data=text)
     parsed = _parse(text)
@@ -592,7 +653,7 @@ def template_import(*, text: str, user: User | None, publish: bool = False) -> P
         with transaction.atomic():
             template = PathwayTemplate.objects.create(
                 code=parsed.code,
-                version=(latest["latest"] or 0) + 1,
+                version=max(version or 0, (latest["latest"] or 0) + 1),
                 anchor=parsed.anchor,
                 name_fi=parsed.names["fi"],
                 name_sv=parsed.names["sv"],
@@ -627,10 +688,12 @@ def template_import(*, text: str, user: User | None, publish: bool = False) -> P
             window_end=parsed_stage.window_end,
             is_anchor=parsed_stage.is_anchor,
             action=parsed_stage.action,
+            start_events=parsed_stage.start_events,
+            complete_events=parsed_stage.complete_events,
         )
         checklist.extend(
-            ChecklistItem(stage=stage, order=item_order, **_name_fields(texts))
-            for item_order, texts in enumerate(parsed_stage.checklist, start=1)
+            ChecklistItem(stage=stage, order=item_order, ticked_on=ticked_on, **_name_fields(texts))
+            for item_order, (texts, ticked_on) in enumerate(parsed_stage.checklist, start=1)
         )
         reminders.extend(
             ReminderRule(
@@ -653,8 +716,8 @@ def _name_fields(texts: Texts) -> dict[str, str]:
 # Writing.
 
 
-class _Window(list[int]):
-    """Written in flow style, [-90, -30], as the format shows it."""
+class _Flow(list[Any]):
+    """A short list written in flow style, [-90, -30], as the format shows it."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -670,7 +733,7 @@ class _Dumper(yaml.SafeDumper):
         return style
 
 
-def _represent_window(dumper: _Dumper, data: _Window) -> yaml.Node:
+def _represent_flow(dumper: _Dumper, data: _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
@@ -681,7 +744,7 @@ def _represent_text(dumper: _Dumper, data: str) -> yaml.Node:
     )
 
 
-_Dumper.add_representer(_Window, _represent_window)
+_Dumper.add_representer(_Flow, _represent_flow)
 _Dumper.add_representer(str, _represent_text)
 
 
@@ -705,13 +768,20 @@ def template_export(*, template: PathwayTemplate) -> str:
         item: dict[str, Any] = {
             "name": _texts(stage, "name"),
             "responsible": stage.responsible_kind,
-            "window": _Window([stage.window_start, stage.window_end]),
+            "window": _Flow([stage.window_start, stage.window_end]),
         }
         if stage.is_anchor:
             item["anchor"] = True
         if stage.action != StageAction.NONE:
             item["action"] = stage.action
-        checklist = [_texts(check, "name") for check in stage.checklist.all()]
+        if stage.start_events:
+            item["starts_on"] = _Flow(stage.start_events)
+        if stage.complete_events:
+            item["completes_on"] = _Flow(stage.complete_events)
+        checklist = [
+            {**_texts(check, "name"), **({"ticked_on": check.ticked_on} if check.ticked_on else {})}
+            for check in stage.checklist.all()
+        ]
         if checklist:
             item["checklist"] = checklist
         reminders = [

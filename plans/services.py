@@ -19,6 +19,7 @@ from agencies.models import Agency, User
 from history.models import ObjectKind
 from history.services import change_record
 from pathways.models import Case
+from pathways.reactions import case_event_react
 from pathways.services import years_ahead
 from plans.models import (
     ActionStatus,
@@ -45,6 +46,7 @@ from plans.selectors import (
     plan_snapshot,
     version_signatory_ids,
 )
+from referrals.events import PathEvent
 from referrals.services import today
 
 TEXT_MAX = 2000
@@ -264,7 +266,9 @@ def _assessment_move(*, case: Case, user: User, agency: Agency, complete: bool) 
 @transaction.atomic
 def assessment_complete(*, case: Case, user: User, agency: Agency) -> Assessment:
     """The employment area or a coordinator closes the assessment with its summary."""
-    return _assessment_move(case=case, user=user, agency=agency, complete=True)
+    assessment = _assessment_move(case=case, user=user, agency=agency, complete=True)
+    case_event_react(case=case, event=PathEvent.ASSESSMENT_COMPLETED, user=user, agency=agency)
+    return assessment
 
 
 @transaction.atomic
@@ -496,11 +500,16 @@ def plan_sign_off(*, version: PlanVersion, user: User, agency: Agency) -> PlanSi
     signoff = PlanSignOff.objects.create(version=version, agency=agency, user=user)
     fields = ["signoffs"]
     signed = set(PlanSignOff.objects.filter(version=version).values_list("agency_id", flat=True))
-    if required <= signed:
+    complete = required <= signed
+    # The first version signed by all is the plan agreed; each later one is a review.
+    event = PathEvent.PLAN_SIGNED if plan.reviewed_on is None else PathEvent.PLAN_REVIEWED
+    if complete:
         plan.reviewed_on = today()
         plan.save(update_fields=["reviewed_on", "updated_at"])
         fields.append("reviewed_on")
     _plan_record(plan, user, agency, "signed off", fields)
+    if complete:
+        case_event_react(case=plan.case, event=event, user=user, agency=agency)
     return signoff
 
 
@@ -576,6 +585,7 @@ def outcome_record(
             if value
         ],
     )
+    case_event_react(case=case, event=PathEvent.OUTCOME_RECORDED, user=user, agency=agency)
     return outcome
 
 

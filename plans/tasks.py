@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from pathways.stage_services import release_dates_reached
 from plans.reminders import reminders_scan_all
 
 
@@ -15,5 +16,8 @@ from plans.reminders import reminders_scan_all
     time_limit=300,
 )
 def reminders_scan_task() -> int:
-    """Every few minutes: claim and deliver what is due today in Helsinki."""
-    return reminders_scan_all(today=timezone.localdate())
+    """Every few minutes: record the releases whose day has come, so that their paths
+    move, then claim and deliver what is due today in Helsinki."""
+    day = timezone.localdate()
+    release_dates_reached(day=day)
+    return reminders_scan_all(today=day)

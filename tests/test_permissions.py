@@ -291,7 +291,7 @@ def objects() -> dict[str, Any]:
         "agency": agency("tym-oulu"),
         "contact": ContactPerson.objects.get(agency=agency("tym-oulu"), topic__code="rise"),
         "draft": template_version_new(
-            template=PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=1),
+            template=PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=2),
             user=User.objects.get(username="koordinaattori.oulu"),
         ),
     }

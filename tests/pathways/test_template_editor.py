@@ -34,7 +34,7 @@ PUBLISHED_REFUSAL = "A published version cannot be edited: make a new version."
 
 
 def adult_v1() -> PathwayTemplate:
-    return PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=1)
+    return PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=2)
 
 
 def coordinator():

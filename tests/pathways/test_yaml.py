@@ -110,12 +110,12 @@ def latest(code: str) -> PathwayTemplate:
 # The shipped templates.
 
 
-def test_the_shipped_templates_are_loaded_as_published_first_versions(personas):
+def test_the_shipped_templates_are_loaded_as_published_versions_of_their_files(personas):
     files = shipped_template_files()
     assert [path.stem for path in files] == ["kela-guidance", "release-adult", "release-youth"]
     for path in files:
         assert yaml.safe_load(path.read_text(encoding="utf-8"))["code"] == path.stem
-        template = PathwayTemplate.objects.get(code=path.stem, version=1)
+        template = PathwayTemplate.objects.get(code=path.stem, version=2)
         assert template.published_at is not None
         assert template.created_by is None
         specs = [
@@ -135,7 +135,7 @@ def test_the_shipped_templates_are_loaded_as_published_first_versions(personas):
 
 def test_the_release_paths_keep_their_nine_stages(personas):
     for code in (PathwayTemplate.ADULT_RELEASE, PathwayTemplate.YOUTH_RELEASE):
-        template = PathwayTemplate.objects.get(code=code, version=1)
+        template = PathwayTemplate.objects.get(code=code, version=2)
         stages = list(template.stages.all())
         assert len(stages) == 9
         assert [stage.order for stage in stages] == list(range(1, 10))
@@ -151,7 +151,7 @@ def test_the_release_paths_keep_their_nine_stages(personas):
             if code == PathwayTemplate.ADULT_RELEASE
             else "Tiedot asiakkaasta työllisyyspalvelujen yhteyshenkilölle"
         ]
-    adult = PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=1)
+    adult = PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=2)
     job_seeking = adult.stages.get(name_fi="Työnhaun käynnistäminen")
     assert (job_seeking.window_start, job_seeking.window_end) == (-90, -30)
     assert "Työnhaku käynnistetty" in [item.name_fi for item in job_seeking.checklist.all()]
@@ -160,7 +160,7 @@ def test_the_release_paths_keep_their_nine_stages(personas):
 
 
 def test_the_kela_guidance_path(personas):
-    template = PathwayTemplate.objects.get(code=PathwayTemplate.KELA_GUIDANCE, version=1)
+    template = PathwayTemplate.objects.get(code=PathwayTemplate.KELA_GUIDANCE, version=2)
     assert template.anchor == "kela_instruction"
     stages = list(template.stages.all())
     assert [
@@ -199,10 +199,10 @@ def test_loading_the_defaults_again_never_overwrites_a_version(personas):
 def test_every_shipped_file_imports_again_as_a_new_draft(personas):
     for path in shipped_template_files():
         template = template_import(text=path.read_text(encoding="utf-8"), user=None)
-        assert template.version == 2
+        assert template.version == 3
         assert template.published_at is None
         assert snapshot(template) == snapshot(
-            PathwayTemplate.objects.get(code=path.stem, version=1)
+            PathwayTemplate.objects.get(code=path.stem, version=2)
         )
 
 
@@ -210,9 +210,9 @@ def test_every_shipped_file_imports_again_as_a_new_draft(personas):
 
 
 def test_export_then_import_gives_an_equal_template_as_a_new_version(personas):
-    original = PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=1)
+    original = PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=2)
     text = template_export(template=original)
-    assert text.startswith("code: release-adult\nversion: 1\nanchor: release_date\nname:\n")
+    assert text.startswith("code: release-adult\nversion: 2\nanchor: release_date\nname:\n")
     assert "Työnhaun käynnistäminen" in text  # allow_unicode: no \xf6 escapes
     assert "window: [-90, -30]" in text
     copy = template_import(text=text, user=user("koordinaattori.oulu"))
