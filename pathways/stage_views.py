@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -212,7 +212,7 @@ RELEASE_CHANGES = {
         change=release_date_move,
         done=lambda day: (
             _("The release date is now %(day)s; the stage windows moved with it.")
-            % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT")}
         ),
         template="pathways/release_date_form.html",
     ),
@@ -222,7 +222,7 @@ RELEASE_CHANGES = {
         change=release_record,
         done=lambda day: (
             _("The release on %(day)s was recorded; the path moved on.")
-            % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT")}
         ),
         template="pathways/release_record_form.html",
     ),

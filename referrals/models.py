@@ -307,6 +307,12 @@ class Release(models.Model):
             # The inbox's release-date window joins the releases of the window to the
             # agency's referrals by id: with the id in the index, the join reads no rows.
             models.Index(fields=["expected_date", "id"], name="release_date_id"),
+            # The scan that records the releases whose day has come reads only these.
+            models.Index(
+                fields=["expected_date"],
+                condition=Q(released_on__isnull=True),
+                name="release_unrecorded",
+            ),
         ]
 
     def __str__(self) -> str:
