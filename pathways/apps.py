@@ -11,3 +11,8 @@ class PathwaysConfig(AppConfig):
         from referrals.events import referral_reaction_register
 
         referral_reaction_register(referral_event_react)
+
+        from pathways import case_links
+
+        # What the referral pages and the notification list show of a case.
+        case_links.register()
