@@ -1,4 +1,5 @@
 import uuid
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,7 @@ from agencies.paging import CappedPaginator
 from agencies.selectors import agency_client_workers
 from history.models import ObjectKind
 from history.selectors import change_history
+from referrals.case_links import client_paths, referral_path
 from referrals.filters import InboxFilter
 from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
 from referrals.models import (
@@ -90,6 +93,7 @@ def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
             "card": client_card(access=access),
             "consents": client_consents(access=access) if access.is_owner else [],
             "referrals": client_referrals(agency=agency, client=access.client),
+            "paths": client_paths(access=access),
             "history": change_history(kind=ObjectKind.CLIENT, object_id=access.client.public_id),
         },
     )
@@ -253,18 +257,34 @@ def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
 # One referral ----------------------------------------------------------------------
 
 
+def _resend_url(referral: Referral) -> str:
+    """Where the sender of a returned referral sends it to another recipient."""
+    url = reverse("referral-new", args=[referral.client.public_id])
+    return f"{url}?release={referral.release.public_id}" if referral.release else url
+
+
 def _referral_context(
     request: AuthenticatedRequest,
     referral: Referral,
     accept_form: AcceptForm | None = None,
     return_form: ReturnForm | None = None,
 ) -> dict[str, object]:
+    """What the referral page and its actions panel show. `access` is the viewer's
+    access to the client, None when its grants have ended; `path` the referral's case
+    when the viewer may open it, with the next step for the agency that accepted it."""
     agency = client_work_agency(request)
+    access = client_access(agency=agency, client=referral.client)
+    is_sender = referral.sender_agency_id == agency.pk
     return {
         "referral": referral,
+        "access": access,
+        "path": referral_path(referral=referral, access=access),
+        "resend_url": _resend_url(referral)
+        if access and is_sender and referral.status == ReferralStatus.RETURNED
+        else "",
         "events": referral.events.select_related("actor", "actor_agency"),
         "moves": referral_allowed_moves(referral=referral, agency=agency),
-        "is_sender": referral.sender_agency_id == agency.pk,
+        "is_sender": is_sender,
         "accept_form": accept_form
         or AcceptForm(
             members=agency_client_workers(agency=agency), initial={"assignee": request.user}
@@ -281,8 +301,8 @@ def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
     referral = referral_for_agency(agency=agency, public_id=public_id)
     categories = referral_categories(referral=referral)
     referral = referral_open(referral=referral, user=request.user, agency=agency)
-    access = client_access(agency=agency, client=referral.client)
     context = _referral_context(request, referral)
+    access = cast(ClientAccess | None, context["access"])
     context["card"] = client_card(access=access) if access else None
     context["categories"] = categories
     if access:
@@ -356,7 +376,7 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only successful responses; the panel shows the errors in place.
         return render(request, "referrals/_referral_actions.html", context)
-    access = client_access(agency=agency, client=referral.client)
+    access = cast(ClientAccess | None, context["access"])
     context["card"] = client_card(access=access) if access else None
     context["categories"] = referral_categories(referral=referral)
     if access:

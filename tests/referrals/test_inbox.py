@@ -97,14 +97,15 @@ def test_inbox_query_count_does_not_grow(login, django_assert_max_num_queries):
 def test_client_page_query_count_does_not_grow(login, django_assert_max_num_queries):
     mikko = Client.objects.get(last_name="Mäkinen")
     url = reverse("client-detail", args=[mikko.public_id])
-    # A recipient's ten: session, user, memberships, client, categories with the grants,
-    # the use log, releases, navigation counts, referrals, change history. The recording
-    # agency sees every category (a cached copy, read on the first page after a start)
-    # and also reads its consents, with their categories in the same query.
+    # A recipient's eleven: session, user, memberships, client, categories with the
+    # grants, the use log, releases, navigation counts, referrals, the client's paths,
+    # change history. The recording agency sees every category (a cached copy, read on
+    # the first page after a start) and also reads its consents, with their categories in
+    # the same query.
     for username in ("tym.oulu", "rise.oulu"):
         client = login(username)
         assert client.get(url).status_code == 200
-        with django_assert_max_num_queries(10) as before:
+        with django_assert_max_num_queries(11) as before:
             assert client.get(url).status_code == 200
         for _ in range(5):
             AcceptedReferralFactory(client=mikko)

@@ -1,0 +1,58 @@
+"""Release paths and their referrals for the tests of the case list, the referral page's
+next step and the notifications' case references, built through the services."""
+
+import datetime
+
+from pathways.models import Case
+from pathways.services import release_case_start
+from referrals.models import Referral
+from referrals.services import referral_accept, referral_create, referral_open, today
+
+from ..factories import ClientFactory, agency, basis, categories, user
+
+DAY = datetime.timedelta(days=1)
+SECTION_28 = ("identity", "release", "service_needs")
+
+
+def oulu_case(days_to_release: int = 75, *, municipality: str = "Oulu") -> Case:
+    """Oulu prison logs a release; the employment area serving `municipality` answers
+    for the path's employment stages."""
+    area = "tym-tampere" if municipality == "Tampere" else "tym-oulu"
+    return release_case_start(
+        agency=agency("rise-prison"),
+        user=user("rise.oulu"),
+        client=ClientFactory(),
+        rise_unit=agency("rise-prison"),
+        expected_date=today() + days_to_release * DAY,
+        release_type="conditional",
+        municipality_after=agency(area).employment_area.municipalities.get(name_fi=municipality),
+    )
+
+
+def refer(
+    case: Case,
+    *,
+    codes: tuple[str, ...] = SECTION_28,
+    to: str = "tym-oulu",
+    person: str = "tym.oulu",
+) -> Referral:
+    """Oulu prison sends the §28 referral about the case's release."""
+    return referral_create(
+        client=case.client,
+        sender=agency("rise-prison"),
+        user=user("rise.oulu"),
+        recipient_agency=agency(to),
+        recipient_person=user(person),
+        basis=basis("1301-2021-28"),
+        categories=categories(*codes),
+        message="Testilähete",
+        release=case.release,
+    )
+
+
+def accept(referral: Referral, *, person: str = "tym.oulu") -> Referral:
+    recipient = referral.recipient_agency
+    referral = referral_open(referral=referral, user=user(person), agency=recipient)
+    return referral_accept(
+        referral=referral, user=user(person), agency=recipient, assignee=user(person)
+    )
