@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,7 +15,6 @@ from pathways.models import (
     CaseChange,
     CaseEvent,
     CaseStage,
-    CaseStatus,
     ChecklistItem,
     ChecklistTick,
     PathwayTemplate,
@@ -299,14 +298,6 @@ def case_stage_for_agency(
     if not case_stage_is_responsible(case_stage=case_stage, agency=access.agency):
         raise PermissionDenied
     return case_stage, access
-
-
-def cases_started_by(*, agency: Agency) -> QuerySet[Case]:
-    return (
-        Case.objects.filter(started_by=agency, status=CaseStatus.ACTIVE)
-        .select_related("client", "release", "template")
-        .order_by("release__expected_date", "created_at")
-    )
 
 
 def case_may_close(*, case: Case, membership: Membership | None) -> bool:

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from pathways import kela_views, stage_views, template_views, views
+from pathways import case_list_views, kela_views, stage_views, template_views, views
 
 urlpatterns = [
-    path("cases/", views.case_list, name="case-list"),
+    path("cases/", case_list_views.case_list_view, name="case-list"),
     path("cases/new/", views.release_new, name="release-new"),
     path("cases/<uuid:public_id>/", views.case_detail, name="case-detail"),
     path(

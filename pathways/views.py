@@ -5,7 +5,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +29,6 @@ from pathways.selectors import (
     case_stage_windows,
     case_timeline,
     case_timeline_lines,
-    cases_started_by,
 )
 from pathways.services import RISE_KINDS, case_close, case_reopen, release_case_start
 from pathways.stage_forms import AssignForm, ReleaseDateForm, SkipForm, stage_prefix
@@ -39,30 +37,12 @@ from referrals.models import LogPurpose
 from referrals.selectors import ClientAccess, client_card, client_referrals
 from referrals.services import today, use_log_write
 
-PAGE_SIZE = 25
-
 
 def _rise_agency(request: AuthenticatedRequest) -> Agency:
     agency = client_work_agency(request)
     if agency.kind not in RISE_KINDS:
         raise PermissionDenied
     return agency
-
-
-@login_required
-def case_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The releases the acting Rise unit has logged, the nearest first."""
-    agency = _rise_agency(request)
-    page = Paginator(cases_started_by(agency=agency), PAGE_SIZE).get_page(request.GET.get("page"))
-    if page.object_list:
-        use_log_write(
-            user=request.user,
-            agency=agency,
-            clients=[(case.client_id, ["identity", "release"]) for case in page],
-            purpose=LogPurpose.CASE_WORK,
-            path=request.path,
-        )
-    return render(request, "pathways/case_list.html", {"page": page, "today": today()})
 
 
 @login_required

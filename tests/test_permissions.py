@@ -108,7 +108,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         NOT_FOUND,
     ),
     "referral-move": dict.fromkeys(PERSONAS, POST_ONLY),
-    "case-list": only({"rise.oulu": OK}, FORBIDDEN),
+    # Every client-work agency's list of the paths it answers for (Rise: those it logged).
+    "case-list": only({"tietosuoja": FORBIDDEN, "admin": FORBIDDEN}, OK),
     "release-new": only({"rise.oulu": OK}, FORBIDDEN),
     "case-detail": MIKKO_VISIBLE,
     # Stage actions are POST only (tests/pathways/test_stages.py covers who may post).
