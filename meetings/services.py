@@ -33,6 +33,7 @@ from meetings.selectors import (
 )
 from notifications.models import NotificationKind
 from notifications.services import notifications_create
+from notifications.texts import case_params
 from pathways.models import Case
 from pathways.reactions import case_event_react
 from plans.models import EmploymentPlan
@@ -189,6 +190,7 @@ def _local_params(meeting: Meeting) -> dict[str, Any]:
         "date": local.date().isoformat(),
         "time": local.strftime("%H:%M"),
         "agency": {"fi": agency.name_fi, "sv": agency.name_sv, "en": agency.name_en},
+        **case_params(public_id=meeting.case.public_id, reference=meeting.case.reference),
     }
 
 

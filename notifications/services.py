@@ -19,7 +19,11 @@ from django.utils.translation import gettext, ngettext
 
 from agencies.models import EmailDelivery, User
 from notifications.models import Notification, ReminderClaim
-from notifications.texts import notification_subject, notification_text
+from notifications.texts import (
+    notification_case_line,
+    notification_subject,
+    notification_text,
+)
 
 BATCH_SIZE = 500
 
@@ -141,8 +145,21 @@ def notifications_create(
     return notifications
 
 
+def _email_lines(notification: Notification) -> str:
+    """The text, the case's reference when it names one, and the absolute link: never the
+    client's name, which e-mail is not safe enough to carry."""
+    case_line = notification_case_line(notification)
+    return "\n  ".join(
+        [
+            f"- {notification_text(notification)}",
+            *([case_line] if case_line else []),
+            f"{settings.POLKU_BASE_URL}{notification.url}",
+        ]
+    )
+
+
 def _email_body(notifications: list[Notification]) -> str:
-    lines = [f"- {notification_text(n)}\n  {settings.POLKU_BASE_URL}{n.url}" for n in notifications]
+    lines = [_email_lines(n) for n in notifications]
     return "\n".join(
         [
             gettext("You have new notifications in Polku:"),

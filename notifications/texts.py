@@ -11,9 +11,17 @@ params (all optional):
     agency   {"fi", "sv", "en"}: an agency's name
     days     int: a number of days (no text uses it yet)
     time     "HH:MM": a time of day in Helsinki (a network meeting's start)
+    ref      "P-7K3MQ9XZ": the reference of the case the notification is about
+    case     the public id (UUID text) of that case, for the in-app list's label
+
+Neither `ref` nor `case` is personal data: the reference is random, and it says which
+case without saying whose. The e-mail carries the reference; only the in-app list, which
+checks what the user's agency may see, turns a case id into the client's name.
 """
 
 import datetime
+import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -191,6 +199,42 @@ def _values(params: Any) -> dict[str, str]:
         "time": _time(params.get("time")),
     }
     return {name: value for name, value in values.items() if value}
+
+
+# A case reference: a letter, a hyphen and a few of the reference alphabet's characters.
+REFERENCE = re.compile(r"[A-Z]-[0-9A-Z]{4,10}")
+
+
+def case_params(*, public_id: Any, reference: str) -> dict[str, str]:
+    """The parameters that say which case a notification is about; producers add them to
+    the params of every notification about a case."""
+    return {"case": str(public_id), "ref": reference}
+
+
+def notification_reference(notification: Notification) -> str:
+    """The case's reference, or "" when the notification names none (or a malformed one)."""
+    params = notification.params
+    value = params.get("ref") if isinstance(params, Mapping) else None
+    return value if isinstance(value, str) and REFERENCE.fullmatch(value) else ""
+
+
+def notification_case_id(notification: Notification) -> str:
+    """The case's public id as text, or "" when the notification names none."""
+    params = notification.params
+    value = params.get("case") if isinstance(params, Mapping) else None
+    if not isinstance(value, str):
+        return ""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return ""
+
+
+def notification_case_line(notification: Notification) -> str:
+    """ "Path P-7K3MQ9XZ" in the active language, or "" without a case: the line that
+    says which case, in e-mails and wherever the client's name may not be shown."""
+    reference = notification_reference(notification)
+    return str(_("Path %(reference)s")) % {"reference": reference} if reference else ""
 
 
 def _first_fit(variants: Variants, values: dict[str, str]) -> str | None:

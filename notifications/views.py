@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -13,16 +14,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest
+from notifications.case_labels import case_names
 from notifications.forms import EmailDeliveryForm
 from notifications.inbox_services import (
     email_delivery_set,
     notification_read,
     notifications_read_all,
 )
+from notifications.models import Notification
 from notifications.selectors import notification_for_user, notification_list
-from notifications.texts import notification_text
+from notifications.texts import notification_case_id, notification_case_line, notification_text
 
 PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    notification: Notification
+    text: str
+    client: str  # the client's name, where the acting agency may see it
+    case_line: str  # "Path P-7K3MQ9XZ", or "" when the notification names no case
 
 
 @login_required
@@ -30,7 +41,24 @@ def notification_list_view(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(notification_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [(notification, notification_text(notification)) for notification in page]
+    acting = request.acting
+    case_ids = {notification_case_id(n) for n in page} - {""}
+    # Every case of the page in one read, named as far as the acting agency may see.
+    names = case_names(
+        user=request.user,
+        agency=acting.agency if acting.works_with_clients else None,
+        case_ids=case_ids,
+        path=request.path,
+    )
+    rows = [
+        NotificationRow(
+            notification=n,
+            text=notification_text(n),
+            client=names.get(notification_case_id(n), ""),
+            case_line=notification_case_line(n),
+        )
+        for n in page
+    ]
     return render(request, "notifications/notification_list.html", {"page": page, "rows": rows})
 
 

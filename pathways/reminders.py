@@ -22,6 +22,7 @@ from django.urls import reverse
 from agencies.selectors import AgencyPeople, agency_people
 from notifications.models import NotificationKind
 from notifications.services import Due
+from notifications.texts import case_params
 from pathways.models import (
     AnchorKind,
     Audience,
@@ -94,6 +95,7 @@ class _CaseRow(NamedTuple):
     anchor_date: date
     release_id: int | None
     started_by_user_id: int
+    reference: str
 
 
 class _StageRow(NamedTuple):
@@ -124,9 +126,9 @@ def _case_batches(template: PathwayTemplate, anchors: Q) -> Iterator[list[_CaseR
                 anchors, template=template, status=CaseStatus.ACTIVE, pk__gt=last
             )
             .order_by("pk")
-            .values_list("pk", "public_id", "anchor_date", "release_id", "started_by_user_id")[
-                :CASE_BATCH
-            ]
+            .values_list(
+                "pk", "public_id", "anchor_date", "release_id", "started_by_user_id", "reference"
+            )[:CASE_BATCH]
         ]
         if not batch:
             return
@@ -189,7 +191,10 @@ def _batch_due(
             if not first <= due_on <= today:
                 continue
             subject = f"case:{case.pk}:anchor:{case.anchor_date.isoformat()}"
-            params: dict[str, Any] = {"date": due_on.isoformat()}
+            params: dict[str, Any] = {
+                "date": due_on.isoformat(),
+                **case_params(public_id=case.public_id, reference=case.reference),
+            }
             if rule.stage_id is None:
                 params["date"] = case.anchor_date.isoformat()
                 recipients = frozenset({case.started_by_user_id, *handlers.get(case.pk, ())})

@@ -19,7 +19,8 @@ coordinators when it names none):
   lead and whoever recorded the outcome.
 
 Each query reads every plan, action or case in the catch-up window at once, however many
-there are; none is made per case. The parameters carry dates only, never client data.
+there are; none is made per case. The parameters carry dates and the case's reference,
+never client data.
 """
 
 from collections import defaultdict
@@ -34,6 +35,7 @@ from django.urls import reverse
 from agencies.selectors import AgencyPeople, agency_people
 from notifications.models import NotificationKind
 from notifications.services import Due, reminders_deliver
+from notifications.texts import case_params
 from pathways.models import AnchorKind, Case, CaseStatus
 from pathways.reminders import CATCH_UP_DAYS, case_reminders_due
 from plans.models import EmploymentPlan, FollowUp, Outcome, PlanAction
@@ -78,7 +80,9 @@ def _plans_due(first: date, today: date) -> Iterator[Due]:
             Q(reviewed_on__isnull=True, started_on__range=(first - started, today - started))
             | Q(reviewed_on__range=(first - reviewed, today - reviewed))
         )
-        .values_list("pk", "case_id", "case__public_id", "started_on", "reviewed_on")
+        .values_list(
+            "pk", "case_id", "case__public_id", "case__reference", "started_on", "reviewed_on"
+        )
     )
     unstarted = list(
         Case.objects.filter(
@@ -86,10 +90,10 @@ def _plans_due(first: date, today: date) -> Iterator[Due]:
             template__anchor=AnchorKind.RELEASE_DATE,
             plan__isnull=True,
             anchor_date__range=(first - started, today - started),
-        ).values_list("pk", "public_id", "anchor_date")
+        ).values_list("pk", "public_id", "reference", "anchor_date")
     )
     people = _lead_people([row[1] for row in plans] + [row[0] for row in unstarted])
-    for pk, case_id, public_id, started_on, reviewed_on in plans:
+    for pk, case_id, public_id, reference, started_on, reviewed_on in plans:
         if reviewed_on is None:
             kind, subject, due_on = (
                 NotificationKind.PLAN_DUE,
@@ -108,9 +112,12 @@ def _plans_due(first: date, today: date) -> Iterator[Due]:
             due_on=due_on,
             recipients=people.get(case_id, frozenset()),
             url=_plan_url(public_id),
-            params={"date": due_on.isoformat()},
+            params={
+                "date": due_on.isoformat(),
+                **case_params(public_id=public_id, reference=reference),
+            },
         )
-    for case_id, public_id, anchor in unstarted:
+    for case_id, public_id, reference, anchor in unstarted:
         due_on = anchor + started
         yield Due(
             kind=NotificationKind.PLAN_DUE,
@@ -118,7 +125,10 @@ def _plans_due(first: date, today: date) -> Iterator[Due]:
             due_on=due_on,
             recipients=people.get(case_id, frozenset()),
             url=_plan_url(public_id),
-            params={"date": due_on.isoformat()},
+            params={
+                "date": due_on.isoformat(),
+                **case_params(public_id=public_id, reference=reference),
+            },
         )
 
 
@@ -128,17 +138,27 @@ def _actions_due(first: date, today: date) -> Iterator[Due]:
             status__in=OPEN_ACTION,
             due_on__range=(first, today),
             plan__case__status=CaseStatus.ACTIVE,
-        ).values_list("pk", "public_id", "due_on", "owner_agency_id", "plan__case__public_id")
+        ).values_list(
+            "pk",
+            "public_id",
+            "due_on",
+            "owner_agency_id",
+            "plan__case__public_id",
+            "plan__case__reference",
+        )
     )
     people = agency_people(agency_ids={row[3] for row in actions})
-    for pk, public_id, due_on, owner_id, case_public_id in actions:
+    for pk, public_id, due_on, owner_id, case_public_id, reference in actions:
         yield Due(
             kind=NotificationKind.ACTION_DUE,
             subject=f"plan-action:{pk}",
             due_on=due_on,
             recipients=_people(people.get(owner_id)),
             url=_plan_url(case_public_id, f"action-{public_id}"),
-            params={"date": due_on.isoformat()},
+            params={
+                "date": due_on.isoformat(),
+                **case_params(public_id=case_public_id, reference=reference),
+            },
         )
 
 
@@ -150,17 +170,19 @@ def _follow_ups_due(first: date, today: date) -> Iterator[Due]:
             case__anchor_date__lte=today - timedelta(days=months * MONTH_MIN),
         )
     recorders: dict[int, set[int]] = defaultdict(set)
-    cases: dict[int, tuple[Any, date]] = {}
-    for case_id, public_id, anchor, recorder in Outcome.objects.filter(
+    cases: dict[int, tuple[Any, str, date]] = {}
+    for case_id, public_id, reference, anchor, recorder in Outcome.objects.filter(
         anchors, case__template__anchor=AnchorKind.RELEASE_DATE
-    ).values_list("case_id", "case__public_id", "case__anchor_date", "recorded_by_id"):
-        cases[case_id] = (public_id, anchor)
+    ).values_list(
+        "case_id", "case__public_id", "case__reference", "case__anchor_date", "recorded_by_id"
+    ):
+        cases[case_id] = (public_id, reference, anchor)
         recorders[case_id].add(recorder)
     if not cases:
         return
     done = set(FollowUp.objects.filter(case_id__in=cases).values_list("case_id", "months"))
     people = _lead_people(list(cases))
-    for case_id, (public_id, anchor) in cases.items():
+    for case_id, (public_id, reference, anchor) in cases.items():
         for months in FollowUp.MONTHS:
             due_on = add_months(anchor, months)
             if not first <= due_on <= today or (case_id, months) in done:
@@ -171,7 +193,10 @@ def _follow_ups_due(first: date, today: date) -> Iterator[Due]:
                 due_on=due_on,
                 recipients=people.get(case_id, frozenset()) | frozenset(recorders[case_id]),
                 url=_plan_url(public_id, "outcomes"),
-                params={"date": due_on.isoformat()},
+                params={
+                    "date": due_on.isoformat(),
+                    **case_params(public_id=public_id, reference=reference),
+                },
             )
 
 

@@ -12,6 +12,8 @@ from agencies.business_days import business_days_after
 from agencies.selectors import agency_people
 from notifications.models import NotificationKind
 from notifications.services import Due
+from notifications.texts import case_params
+from referrals.case_links import referral_cases
 from referrals.models import Referral, ReferralStatus
 
 NOT_OPENED_DAYS = 3
@@ -32,12 +34,16 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
         Referral.objects.filter(
             status__in=[ReferralStatus.SENT, ReferralStatus.OPENED], sent_at__gte=since
         )
-        .select_related("recipient_agency")
+        .select_related("recipient_agency", "sender_agency")
         .only(
             "pk",
             "public_id",
             "status",
             "sent_at",
+            "created_at",
+            "client_id",
+            "release_id",
+            "sender_agency__kind",
             "recipient_agency__name_fi",
             "recipient_agency__name_sv",
             "recipient_agency__name_en",
@@ -46,6 +52,8 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
         )
     )
     people = agency_people(agency_ids={r.recipient_agency_id for r in waiting})
+    # Which case each referral belongs to (pathways answers, in a fixed number of queries).
+    cases = referral_cases(referrals=waiting)
     first = today - timedelta(days=catch_up_days)
     for referral in waiting:
         if referral.sent_at is None:  # sent and opened referrals always have it
@@ -55,6 +63,8 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
         agency = referral.recipient_agency
         staff = people[agency.pk]
         handler = referral.assigned_to_id or referral.recipient_person_id
+        case = cases.get(referral.pk)
+        about = case_params(public_id=case.public_id, reference=case.reference) if case else {}
         if referral.status == ReferralStatus.SENT:
             due_on = due_after(sent_on=sent_on, business_days=NOT_OPENED_DAYS)
             if first <= due_on <= today:
@@ -66,7 +76,7 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
                         {handler} if handler else staff.contact_persons or staff.coordinators
                     ),
                     url=url,
-                    params={"date": sent_on.isoformat()},
+                    params={"date": sent_on.isoformat(), **about},
                 )
         due_on = due_after(sent_on=sent_on, business_days=NOT_ACCEPTED_DAYS)
         if first <= due_on <= today:
@@ -80,5 +90,6 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
                 params={
                     "date": sent_on.isoformat(),
                     "agency": {"fi": agency.name_fi, "sv": agency.name_sv, "en": agency.name_en},
+                    **about,
                 },
             )

@@ -19,7 +19,7 @@ def test_the_list_shows_only_the_users_own_notifications(login):
     notify(user("tym.tampere"))
     response = login("tym.oulu").get(reverse("notification-list"))
     assert response.status_code == 200
-    shown = [notification for notification, _text in response.context["rows"]]
+    shown = [row.notification for row in response.context["rows"]]
     assert shown == sorted(mine, key=lambda n: (n.created_at, n.pk), reverse=True)
     page = response.content.decode()
     for notification in mine:
