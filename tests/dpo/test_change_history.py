@@ -15,6 +15,7 @@ from history.models import ChangeRecord, ObjectKind
 from history.services import change_record
 from pathways.kela import case_outcome_record, kela_guidance_start
 from pathways.models import Case, CaseOutcome, CaseStage
+from referrals.events import PathEvent
 from referrals.models import Client, Consent, Referral
 from referrals.services import today
 
@@ -71,8 +72,16 @@ def test_the_demo_left_mikkos_history():
         ("sent", "rise.oulu"),
     ]
     assert referral[1][3] == ["sent_at", "status"]
+    # The path moved by itself on the sent referral and on the signed plan (the last
+    # signature, the county's, completed the sign-off).
     case = history(ObjectKind.CASE, mikkos_case().public_id)
-    assert [(a, u) for a, u, _ag, _f in case] == [("started", "rise.oulu")]
+    assert [(a, u) for a, u, _ag, _f in case] == [
+        ("started", "rise.oulu"),
+        ("path: referral_sent", "rise.oulu"),
+        ("path: plan_signed", "hva.pohjois"),
+    ]
+    assert case[1][3] == ["stages.1.status", "stages.2.status", "stages.2.ticks"]
+    assert case[2][3] == ["stages.6.status", "stages.6.ticks", "stages.7.status"]
 
 
 def test_records_name_fields_and_never_values():
@@ -115,6 +124,8 @@ def test_stage_moves_checklist_and_release_date_are_recorded_on_the_case(login):
         .order_by("stage__order")
         .first()
     )
+    assert stage.status == "not_started"
+    before = len(history(ObjectKind.CASE, case.public_id))  # the demo's, started and path moves
     tiina = login("tym.oulu")
     tiina.post(reverse("case-stage-action", args=[case.public_id, stage.pk, "start"]))
     tiina.post(
@@ -132,7 +143,7 @@ def test_stage_moves_checklist_and_release_date_are_recorded_on_the_case(login):
         reverse("case-release-date", args=[case.public_id]), {"expected_date": new_day}
     )
     order = stage.stage.order
-    records = history(ObjectKind.CASE, case.public_id)[1:]
+    records = history(ObjectKind.CASE, case.public_id)[before:]
     expected = [
         ("stage start", "tym.oulu", "Oulun seudun työllisyysalue", [f"stages.{order}.status"]),
         (
@@ -176,9 +187,11 @@ def test_kela_guidance_and_its_outcome_are_recorded(personas):
         outcome=CaseOutcome.REASONABLENESS,
         note="Perheessä vakava sairaus.",
     )
+    # The outcome completes the path's last stage (Recording the outcome, the 4th).
     assert [(a, f) for a, _u, _ag, f in history(ObjectKind.CASE, case.public_id)] == [
         ("started", ["anchor_date", "stages", "template"]),
         ("outcome recorded", ["outcome", "outcome_note"]),
+        ("path: outcome_recorded", ["stages.4.status"]),
     ]
 
 
@@ -212,6 +225,10 @@ def _speaks_english() -> None:
     assert change_action("consent recorded") == "Consent recorded"
     assert change_action("stage start") == "Stage started"
     assert change_action("something new") == "something new"
+    assert change_action("release recorded") == "Release recorded"
+    assert change_action("path: referral_sent") == "Path moved: referral sent"
+    for event in PathEvent:  # every move of the path is said in words
+        assert change_action(f"path: {event.value}") == f"Path moved: {event.label}"
     assert field_label("client", "first_name") == "first names"
     assert field_label("client", "consents.given_on") == "given on"
     assert field_label("case", "release.expected_date") == "expected release date"

@@ -158,6 +158,7 @@ CLASSIFIED: dict[str, Shows | str] = {
     "case-close": POST_ONLY,
     "case-reopen": POST_ONLY,
     "case-release-date": Shows("rise.oulu", on_mikkos_case("case-release-date")),
+    "case-release-record": Shows("rise.oulu", on_mikkos_case("case-release-record")),
     "case-outcome": Shows(
         "kela.pohjoinen",
         lambda: reverse("case-outcome", args=[jaris_guidance_case().public_id]),

@@ -28,7 +28,8 @@ def test_a_coordinator_publishes_a_new_version_and_only_new_cases_take_it(
     base = live_server.url
     adult = PathwayTemplate.ADULT_RELEASE
     running = Case.objects.get(client__last_name="Mäkinen")
-    assert (running.template.code, running.template.version) == (adult, 1)
+    # The shipped path is version 2 (pathways/data/release-adult.yaml).
+    assert (running.template.code, running.template.version) == (adult, 2)
 
     # 1. The coordinator opens Pathways and makes a new version of the adult path.
     coordinator = open_page()
@@ -37,12 +38,12 @@ def test_a_coordinator_publishes_a_new_version_and_only_new_cases_take_it(
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("Pathways")
     assert_accessible(coordinator)
     family = coordinator.get_by_role("region", name=re.compile("Adult release path"))
-    family.get_by_role("link", name="version 1").click()
+    family.get_by_role("link", name="version 2").click()
     expect(coordinator.locator(".template-stage")).to_have_count(9)
     assert_accessible(coordinator)
     coordinator.get_by_role("button", name="Make a new version").click()
-    expect(coordinator.get_by_role("status")).to_contain_text("Version 2 is a draft")
-    expect(coordinator.locator(".lead")).to_contain_text("version 2")
+    expect(coordinator.get_by_role("status")).to_contain_text("Version 3 is a draft")
+    expect(coordinator.locator(".lead")).to_contain_text("version 3")
     assert_accessible(coordinator)
 
     # 2. ... adds a stage; a window that closes before it opens is an error on its field.
@@ -77,14 +78,14 @@ def test_a_coordinator_publishes_a_new_version_and_only_new_cases_take_it(
 
     # 3. ... and publishes it.
     coordinator.get_by_role("button", name="Publish this version").click()
-    expect(coordinator.get_by_role("status")).to_contain_text("Version 2 is published")
+    expect(coordinator.get_by_role("status")).to_contain_text("Version 3 is published")
     expect(coordinator.get_by_role("button", name="Make a new version")).to_be_visible()
     assert_accessible(coordinator)
     coordinator.get_by_role("link", name="Back to pathways").click()
-    expect(family.get_by_role("row", name=re.compile("version 2"))).to_contain_text("Published")
+    expect(family.get_by_role("row", name=re.compile("version 3"))).to_contain_text("Published")
     assert_accessible(coordinator)
 
-    # 4. A release logged now starts on version 2 ...
+    # 4. A release logged now starts on version 3 ...
     rise = open_page()
     log_in(rise, base, "rise.oulu")
     rise.get_by_role("link", name="Upcoming releases").click()
@@ -99,17 +100,17 @@ def test_a_coordinator_publishes_a_new_version_and_only_new_cases_take_it(
     rise.get_by_label("Release type").select_option(label="Conditional release (parole)")
     rise.get_by_role("button", name="Log the release").click()
     expect(rise.get_by_role("heading", level=1)).to_have_text("Ville Versiokas")
-    expect(rise.locator(".lead")).to_contain_text("version 2")
+    expect(rise.locator(".lead")).to_contain_text("version 3")
     assert_accessible(rise)
     new_case = Case.objects.get(client__last_name="Versiokas")
-    assert (new_case.template.code, new_case.template.version) == (adult, 2)
+    assert (new_case.template.code, new_case.template.version) == (adult, 3)
     assert new_case.stages.count() == 10
 
-    # 5. ... while the case already running keeps version 1.
+    # 5. ... while the case already running keeps version 2.
     rise.get_by_role("link", name="Upcoming releases").click()
     rise.get_by_role("link", name=re.compile("Mäkinen, Mikko")).click()
-    expect(rise.locator(".lead")).to_contain_text("version 1")
+    expect(rise.locator(".lead")).to_contain_text("version 2")
     assert_accessible(rise)
     running.refresh_from_db()
-    assert running.template.version == 1
+    assert running.template.version == 2
     assert running.stages.count() == 9

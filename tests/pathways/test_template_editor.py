@@ -33,7 +33,8 @@ pytestmark = pytest.mark.django_db
 PUBLISHED_REFUSAL = "A published version cannot be edited: make a new version."
 
 
-def adult_v1() -> PathwayTemplate:
+def adult_shipped() -> PathwayTemplate:
+    """The adult release path as shipped (pathways/data/release-adult.yaml)."""
     return PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=2)
 
 
@@ -111,26 +112,30 @@ def coordinator_client(login):
 
 @pytest.fixture
 def draft(personas) -> PathwayTemplate:
-    return template_version_new(template=adult_v1(), user=coordinator())
+    return template_version_new(template=adult_shipped(), user=coordinator())
 
 
 # Versioning
 
 
 def test_a_new_version_copies_stages_checklists_and_reminders(personas):
-    v1 = adult_v1()
-    assert ChecklistItem.objects.filter(stage__template=v1).exists()
-    assert ReminderRule.objects.filter(stage__template=v1).exists()
+    shipped = adult_shipped()
+    assert ChecklistItem.objects.filter(stage__template=shipped).exists()
+    assert ReminderRule.objects.filter(stage__template=shipped).exists()
 
-    v2 = template_version_new(template=v1, user=coordinator())
+    new = template_version_new(template=shipped, user=coordinator())
 
-    assert (v2.code, v2.version, v2.published_at, v2.created_by) == (
-        v1.code,
-        2,
+    assert (new.code, new.version, new.published_at, new.created_by) == (
+        shipped.code,
+        shipped.version + 1,
         None,
         coordinator(),
     )
-    assert (v2.name_fi, v2.anchor, v2.description_en) == (v1.name_fi, v1.anchor, v1.description_en)
+    assert (new.name_fi, new.anchor, new.description_en) == (
+        shipped.name_fi,
+        shipped.anchor,
+        shipped.description_en,
+    )
 
     def shape(template):
         return [
@@ -142,90 +147,104 @@ def test_a_new_version_copies_stages_checklists_and_reminders(personas):
                 s.window_end,
                 s.is_anchor,
                 s.action,
-                [(i.order, i.name_fi, i.name_sv, i.name_en) for i in s.checklist.all()],
+                s.start_events,
+                s.complete_events,
+                [
+                    (i.order, i.name_fi, i.name_sv, i.name_en, i.ticked_on)
+                    for i in s.checklist.all()
+                ],
                 [(r.offset_days, r.audience, r.name_fi) for r in s.reminders.all()],
             )
             for s in template.stages.all()
         ]
 
-    assert shape(v2) == shape(v1)
-    assert not set(v2.stages.values_list("pk", flat=True)) & set(
-        v1.stages.values_list("pk", flat=True)
+    assert shape(new) == shape(shipped)
+    # The events that move the path are copied too (the shipped path names them).
+    referral = new.stages.get(action=StageAction.REFERRAL)
+    assert (referral.start_events, referral.complete_events) == (
+        ["referral_sent"],
+        ["referral_accepted"],
+    )
+    assert [i.ticked_on for i in referral.checklist.all()] == ["", "", "referral_sent"]
+    assert not set(new.stages.values_list("pk", flat=True)) & set(
+        shipped.stages.values_list("pk", flat=True)
     )
     # One draft per code: asking again leads to the same draft.
-    assert template_version_new(template=v1, user=coordinator()) == v2
+    assert template_version_new(template=shipped, user=coordinator()) == new
 
 
 def test_a_published_version_cannot_be_edited(personas):
-    v1 = adult_v1()
-    stage = v1.stages.get(order=1)
+    shipped = adult_shipped()
+    stage = shipped.stages.get(order=1)
     attempts = [
-        lambda: template_draft_update(template=v1, user=coordinator(), name_en="Changed"),
-        lambda: stage_save(template=v1, stage=None, **stage_fields()),
-        lambda: stage_save(template=v1, stage=stage, **stage_fields()),
-        lambda: stage_delete(template=v1, stage=stage),
-        lambda: stage_move(template=v1, stage=stage, position=3),
+        lambda: template_draft_update(template=shipped, user=coordinator(), name_en="Changed"),
+        lambda: stage_save(template=shipped, stage=None, **stage_fields()),
+        lambda: stage_save(template=shipped, stage=stage, **stage_fields()),
+        lambda: stage_delete(template=shipped, stage=stage),
+        lambda: stage_move(template=shipped, stage=stage, position=3),
     ]
     with translation.override("en"):
         for attempt in attempts:
             with pytest.raises(ValidationError) as error:
                 attempt()
             assert error.value.messages == [PUBLISHED_REFUSAL]
-    v1.refresh_from_db()
-    assert v1.name_en == "Adult release path (employment cooperation model)"
-    assert v1.stages.count() == 9
+    shipped.refresh_from_db()
+    assert shipped.name_en == "Adult release path (employment cooperation model)"
+    assert shipped.stages.count() == 9
 
 
 def test_editing_a_published_version_in_the_browser_is_refused(coordinator_client):
-    v1 = adult_v1()
-    stage = v1.stages.first()
+    shipped = adult_shipped()
+    stage = shipped.stages.first()
     for url in (
-        reverse("pathway-edit", args=[v1.pk]),
-        reverse("stage-new", args=[v1.pk]),
-        reverse("stage-edit", args=[v1.pk, stage.pk]),
+        reverse("pathway-edit", args=[shipped.pk]),
+        reverse("stage-new", args=[shipped.pk]),
+        reverse("stage-edit", args=[shipped.pk, stage.pk]),
     ):
         response = coordinator_client.post(url, stage_post(), follow=True)
-        assert response.redirect_chain == [(reverse("pathway-detail", args=[v1.pk]), 302)]
+        assert response.redirect_chain == [(reverse("pathway-detail", args=[shipped.pk]), 302)]
         assert PUBLISHED_REFUSAL in response.content.decode()
-    response = coordinator_client.post(reverse("stage-delete", args=[v1.pk, stage.pk]), follow=True)
+    response = coordinator_client.post(
+        reverse("stage-delete", args=[shipped.pk, stage.pk]), follow=True
+    )
     assert PUBLISHED_REFUSAL in response.content.decode()
-    assert v1.stages.count() == 9
+    assert shipped.stages.count() == 9
     assert StageTemplate.objects.filter(name_en="Follow-up").count() == 0
 
 
 def test_publishing_moves_new_cases_while_running_cases_keep_their_version(
     coordinator_client, login
 ):
-    v1 = adult_v1()
+    shipped = adult_shipped()
     running = Case.objects.get(client__last_name="Mäkinen")
-    assert running.template == v1
+    assert running.template == shipped
 
-    response = coordinator_client.post(reverse("pathway-new-version", args=[v1.pk]))
-    v2 = PathwayTemplate.objects.get(code=v1.code, version=2)
-    assert response["Location"] == reverse("pathway-detail", args=[v2.pk])
+    response = coordinator_client.post(reverse("pathway-new-version", args=[shipped.pk]))
+    new = PathwayTemplate.objects.get(code=shipped.code, version=shipped.version + 1)
+    assert response["Location"] == reverse("pathway-detail", args=[new.pk])
     response = coordinator_client.post(
-        reverse("stage-new", args=[v2.pk]),
+        reverse("stage-new", args=[new.pk]),
         stage_post(checklist=[{"name_fi": "Soitto", "name_sv": "Samtal", "name_en": "Call"}]),
     )
     assert response.status_code == 302, response.context["form"].errors
     # A draft is not yet used.
-    assert start_case().template == v1
+    assert start_case().template == shipped
 
-    response = coordinator_client.post(reverse("pathway-publish", args=[v2.pk]), follow=True)
-    assert "Version 2 is published" in response.content.decode()
-    v2.refresh_from_db()
-    assert v2.published_at is not None
+    response = coordinator_client.post(reverse("pathway-publish", args=[new.pk]), follow=True)
+    assert f"Version {new.version} is published" in response.content.decode()
+    new.refresh_from_db()
+    assert new.published_at is not None
 
     new_case = start_case()
-    assert new_case.template == v2
+    assert new_case.template == new
     assert [s.stage.name_en for s in new_case.stages.all()][-1] == "Follow-up"
     running.refresh_from_db()
-    assert running.template == v1
-    assert running.stages.filter(stage__template=v1).count() == 9
+    assert running.template == shipped
+    assert running.stages.filter(stage__template=shipped).count() == 9
 
     rise = login("rise.oulu")
     rise.cookies["polku_language"] = "en"
-    for case, version in ((new_case, 2), (running, 1)):
+    for case, version in ((new_case, 3), (running, 2)):
         text = rise.get(reverse("case-detail", args=[case.public_id])).content.decode()
         assert f"version {version}" in text
 
@@ -463,29 +482,29 @@ def test_the_list_groups_versions_by_code_with_running_cases(coordinator_client,
     page = coordinator_client.get(reverse("pathway-list"))
     families = {f.code: f for f in page.context["families"]}
     adult = families[PathwayTemplate.ADULT_RELEASE]
-    assert [v.version for v in adult.versions] == [2, 1]
+    assert [v.version for v in adult.versions] == [3, 2]
     assert adult.versions[0].running == 0
-    assert adult.versions[1].running == Case.objects.filter(template=adult_v1()).count() > 0
+    assert adult.versions[1].running == Case.objects.filter(template=adult_shipped()).count() > 0
     text = page.content.decode()
     assert "Draft" in text
     assert "Published" in text
 
 
 def test_the_detail_page_offers_what_the_state_allows(coordinator_client, draft):
-    v1_page = coordinator_client.get(reverse("pathway-detail", args=[adult_v1().pk]))
-    assert v1_page.context["draft"] == draft
-    assert reverse("stage-new", args=[adult_v1().pk]) not in v1_page.content.decode()
+    shipped_page = coordinator_client.get(reverse("pathway-detail", args=[adult_shipped().pk]))
+    assert shipped_page.context["draft"] == draft
+    assert reverse("stage-new", args=[adult_shipped().pk]) not in shipped_page.content.decode()
     page = coordinator_client.get(reverse("pathway-detail", args=[draft.pk])).content.decode()
     for name in ("stage-new", "pathway-publish", "pathway-edit", "pathway-export"):
         assert reverse(name, args=[draft.pk]) in page
 
 
 def test_export_downloads_the_version_as_yaml(coordinator_client):
-    v1 = adult_v1()
-    response = coordinator_client.get(reverse("pathway-export", args=[v1.pk]))
+    shipped = adult_shipped()
+    response = coordinator_client.get(reverse("pathway-export", args=[shipped.pk]))
     assert response["Content-Type"].startswith("application/yaml")
-    assert response["Content-Disposition"] == 'attachment; filename="release-adult-v1.yaml"'
-    assert response.content.decode() == template_export(template=v1)
+    assert response["Content-Disposition"] == 'attachment; filename="release-adult-v2.yaml"'
+    assert response.content.decode() == template_export(template=shipped)
 
 
 def upload(text: str) -> dict[str, Any]:
@@ -493,16 +512,16 @@ def upload(text: str) -> dict[str, Any]:
 
 
 def test_an_imported_file_becomes_a_draft(coordinator_client):
-    text = template_export(template=adult_v1())
+    text = template_export(template=adult_shipped())
     response = coordinator_client.post(reverse("pathway-import"), upload(text))
-    imported = PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=2)
+    imported = PathwayTemplate.objects.get(code=PathwayTemplate.ADULT_RELEASE, version=3)
     assert response["Location"] == reverse("pathway-detail", args=[imported.pk])
     assert imported.published_at is None
     assert imported.stages.count() == 9
 
 
 def test_import_problems_are_shown_with_their_lines(coordinator_client):
-    text = template_export(template=adult_v1()).replace(
+    text = template_export(template=adult_shipped()).replace(
         "window: [-120, -60]", "window: [-60, -120]"
     )
     line = next(i for i, row in enumerate(text.splitlines(), start=1) if "[-60, -120]" in row)

@@ -31,6 +31,12 @@ from ..factories import user
 
 pytestmark = pytest.mark.django_db
 
+EVENTS = (
+    "referral_sent, referral_opened, referral_accepted, referral_returned, "
+    "assessment_completed, release_recorded, plan_signed, plan_reviewed, meeting_held, "
+    "outcome_recorded, kela_registration_recorded."
+)
+
 # Line numbers matter below: the error cases point at them.
 BASE = """\
 code: test-path
@@ -85,7 +91,10 @@ def snapshot(template: PathwayTemplate) -> dict[str, object]:
                 "window": (stage.window_start, stage.window_end),
                 "anchor": stage.is_anchor,
                 "action": stage.action,
-                "checklist": [(item.order, names(item)) for item in stage.checklist.all()],
+                "events": (stage.start_events, stage.complete_events),
+                "checklist": [
+                    (item.order, names(item), item.ticked_on) for item in stage.checklist.all()
+                ],
                 "reminders": [
                     (reminder.offset_days, reminder.audience, names(reminder))
                     for reminder in stage.reminders.all()
@@ -215,12 +224,19 @@ def test_export_then_import_gives_an_equal_template_as_a_new_version(personas):
     assert text.startswith("code: release-adult\nversion: 2\nanchor: release_date\nname:\n")
     assert "Työnhaun käynnistäminen" in text  # allow_unicode: no \xf6 escapes
     assert "window: [-90, -30]" in text
+    assert "starts_on: [referral_sent]\n    completes_on: [referral_accepted]\n" in text
+    assert "ticked_on: referral_sent\n" in text
     copy = template_import(text=text, user=user("koordinaattori.oulu"))
     assert copy.pk != original.pk
-    assert copy.version == latest(PathwayTemplate.ADULT_RELEASE).version
+    assert copy.version == latest(PathwayTemplate.ADULT_RELEASE).version == 3
     assert snapshot(copy) == snapshot(original)
+    referral = copy.stages.get(action="referral")
+    assert (referral.start_events, referral.complete_events) == (
+        ["referral_sent"],
+        ["referral_accepted"],
+    )
     assert template_export(template=copy) == text.replace(
-        "version: 1\n", f"version: {copy.version}\n"
+        f"version: {original.version}\n", f"version: {copy.version}\n"
     )
 
 
@@ -343,8 +359,25 @@ def test_the_error_is_a_validation_error_with_every_problem():
         pytest.param(
             insert(7, "    colour: red"),
             "Line 8, stages[1].colour: Unknown key “colour”. Use one of: name, responsible, "
-            "window, anchor, action, checklist, reminders.",
+            "window, anchor, action, starts_on, completes_on, checklist, reminders.",
             id="unknown-key",
+        ),
+        pytest.param(
+            insert(8, "    starts_on: [referral_snt]"),
+            f"Line 9, stages[1].starts_on[1]: Unknown event “referral_snt”. Use one of: {EVENTS}",
+            id="unknown-stage-event",
+        ),
+        pytest.param(
+            insert(8, "    starts_on: [referral_sent]\n    completes_on: [referral_sent]"),
+            "Line 9, stages[1].starts_on: “referral sent” cannot both start and complete the "
+            "stage.",
+            id="event-starts-and-completes",
+        ),
+        pytest.param(
+            replace(10, "      - {fi: Tehty, sv: Gjort, en: Done, ticked_on: sent}"),
+            "Line 10, stages[1].checklist[1].ticked_on: Unknown event “sent”. Use one of: "
+            f"{EVENTS}",
+            id="unknown-tick-event",
         ),
         pytest.param(
             replace(12, "      - offset: two weeks"),
@@ -494,14 +527,14 @@ def test_export_and_import_commands(personas, tmp_path):
     call_command("export_pathway", PathwayTemplate.KELA_GUIDANCE, stdout=out)
     assert out.getvalue().startswith("code: kela-guidance\n")
     target = tmp_path / "kela.yaml"
-    call_command("export_pathway", PathwayTemplate.KELA_GUIDANCE, "--version", "1", "-o", target)
+    call_command("export_pathway", PathwayTemplate.KELA_GUIDANCE, "--version", "2", "-o", target)
     assert target.read_text(encoding="utf-8") == out.getvalue()
 
     out = io.StringIO()
     call_command("import_pathway", target, stdout=out)
     draft = latest(PathwayTemplate.KELA_GUIDANCE)
-    assert (draft.version, draft.published_at) == (2, None)
-    assert "version 2 (a draft)" in out.getvalue()
+    assert (draft.version, draft.published_at) == (3, None)
+    assert "version 3 (a draft)" in out.getvalue()
     call_command("import_pathway", target, "--publish", stdout=io.StringIO())
     assert latest(PathwayTemplate.KELA_GUIDANCE).published_at is not None
 
@@ -509,7 +542,7 @@ def test_export_and_import_commands(personas, tmp_path):
     call_command("import_pathway", target, stdout=io.StringIO())
     out = io.StringIO()
     call_command("export_pathway", PathwayTemplate.KELA_GUIDANCE, stdout=out)
-    assert "version: 3\n" in out.getvalue()
+    assert "version: 4\n" in out.getvalue()
 
 
 def test_the_import_command_prints_the_problems_and_fails(personas, tmp_path):

@@ -61,9 +61,15 @@ def test_an_employment_outcome_is_recorded_and_shown_in_the_plan(login):
     outcome = Outcome.objects.get(case=case)
     assert (outcome.kind, outcome.hours_per_week) == (OutcomeKind.EMPLOYMENT, Decimal(30))
     assert outcome.recorded_agency == agency("tym-oulu")
-    record_ = ChangeRecord.objects.filter(object_kind=ObjectKind.CASE, object_id=case.public_id)
-    assert record_.first().action == "outcome recorded"
-    assert "Hitsaaja" not in str(record_.first().fields)
+    records = ChangeRecord.objects.filter(object_kind=ObjectKind.CASE, object_id=case.public_id)
+    # Newest first: the path's move on the outcome (the 9th stage, Employment), then the outcome.
+    path_move, recorded = records[0], records[1]
+    assert (recorded.action, recorded.agency) == ("outcome recorded", agency("tym-oulu"))
+    assert "Hitsaaja" not in str(recorded.fields)
+    assert (path_move.action, path_move.fields) == (
+        "path: outcome_recorded",
+        ["stages.9.status", "stages.9.ticks"],
+    )
     page = client.get(reverse("case-plan", args=[case.public_id]))
     assert page.context["outcomes"] == [outcome]
     # The county does not see the plan's category, so not the outcome either.
