@@ -11,6 +11,21 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_development_secrets(**kwargs: Any) -> None:
+    """A worker or beat in production with a development key stops before its first task.
+    Celery logs and swallows a receiver's exceptions, so this one leaves by SystemExit."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from security.checks import development_secrets_refuse
+
+    try:
+        development_secrets_refuse()
+    except ImproperlyConfigured as error:
+        raise SystemExit(str(error)) from error
+
+
 @signals.setup_logging.connect
 def _django_logging(**kwargs: Any) -> None:
     """The worker and beat log through settings.LOGGING, personal-data filter and all,

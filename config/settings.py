@@ -49,7 +49,10 @@ DEBUG = env_bool("DJANGO_DEBUG", default=True)
 # such as the demo password must not depend on that.
 DEVELOPMENT = DEBUG
 
-_DEV_SECRET_KEY = "polku-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+# The development keys are in this file for everyone to read: the system checks of
+# security/checks.py refuse them, and any other weak key, whenever DEBUG is false.
+DEVELOPMENT_SECRET_KEY = "polku-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+_DEV_SECRET_KEY = DEVELOPMENT_SECRET_KEY
 SECRET_KEY = env("DJANGO_SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
 # Earlier secret keys, comma-separated: sessions and signed links made with them stay
 # valid while DJANGO_SECRET_KEY is rotated.
@@ -71,8 +74,10 @@ else:
 
 # Client data encryption: Fernet keys, newest first (older ones still decrypt), and the
 # separate HMAC key of the identity-code blind index. Development has fixed keys.
-_DEV_FIELD_KEY = "wRZ3bZc3V8Qm1zQf4h3bq0w5vS0dY2l8m3G9kX7pT1E="
-_DEV_BLIND_INDEX_KEY = "polku-development-blind-index-key"
+DEVELOPMENT_FIELD_KEY = "wRZ3bZc3V8Qm1zQf4h3bq0w5vS0dY2l8m3G9kX7pT1E="
+DEVELOPMENT_BLIND_INDEX_KEY = "polku-development-blind-index-key"
+_DEV_FIELD_KEY = DEVELOPMENT_FIELD_KEY
+_DEV_BLIND_INDEX_KEY = DEVELOPMENT_BLIND_INDEX_KEY
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in env("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()]
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 if DEBUG:

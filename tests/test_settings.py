@@ -92,3 +92,62 @@ def test_email_url():
 
     with pytest.raises(ImproperlyConfigured):
         email_settings("ftp://nope")
+
+
+def run_in_production(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"FIELD_ENCRYPTION_KEYS": settings.DEVELOPMENT_FIELD_KEY}, "polku.E002"),
+        (
+            {
+                "FIELD_ENCRYPTION_KEYS": PRODUCTION["FIELD_ENCRYPTION_KEYS"]
+                + ","
+                + settings.DEVELOPMENT_FIELD_KEY
+            },
+            "polku.E002",
+        ),
+        ({"BLIND_INDEX_KEY": settings.DEVELOPMENT_BLIND_INDEX_KEY}, "polku.E003"),
+        ({"BLIND_INDEX_KEY": "a-passphrase-of-thirty-three-char"}, "polku.E004"),
+        ({"DJANGO_SECRET_KEY_FALLBACKS": settings.DEVELOPMENT_SECRET_KEY}, "polku.E001"),
+        ({"DJANGO_ALLOWED_HOSTS": "polku.example.fi,*"}, "polku.E005"),
+    ],
+    ids=["fernet", "fernet-as-older-key", "blind-index", "short-blind-index", "secret", "hosts"],
+)
+def test_production_refuses_development_secrets_at_every_start(env, error):
+    web = run_in_production(env, "import config.wsgi")
+    assert web.returncode != 0
+    assert error in web.stderr
+    assert "Polku refuses to start" in web.stderr
+    worker = run_in_production(
+        env,
+        "from config.celery import app; import django; django.setup(); "
+        "from celery import signals; signals.worker_init.send(sender=None)",
+    )
+    assert worker.returncode != 0
+    assert error in worker.stderr
+    check = run_in_production(
+        env,
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check'])",
+    )
+    assert check.returncode != 0
+    assert error in check.stderr
+
+
+def test_production_starts_with_its_own_keys():
+    web = run_in_production({}, "import config.wsgi; print('started')")
+    assert (web.returncode, web.stdout.strip()) == (0, "started"), web.stderr
