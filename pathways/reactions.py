@@ -150,6 +150,50 @@ def case_event_react(
     return lines
 
 
+def case_event_undo(
+    *, case: Case, event: str, user: User | None, agency: Agency | None
+) -> list[CaseEvent]:
+    """Take back what Polku itself moved on `event` when the event turns out not to have
+    happened (an unconfirmed release postponed): a stage it completed is reopened and an
+    item it ticked for nobody is unticked, unless a person has moved them since."""
+    lines: list[CaseEvent] = []
+    last_moves: dict[int, CaseEvent] = {}
+    for line in CaseEvent.objects.filter(case=case, stage__isnull=False, item__isnull=True):
+        last_moves.setdefault(line.stage_id or 0, line)  # newest first
+    for case_stage in CaseStage.objects.filter(case=case, status=S.DONE).select_related("stage"):
+        last = last_moves.get(case_stage.stage_id)
+        if (
+            last is not None
+            and (last.cause, last.change, last.actor_id) == (event, CaseChange.COMPLETED, None)
+            and _move(case_stage, to=S.IN_PROGRESS, allowed_from=frozenset({S.DONE}))
+        ):
+            lines.append(
+                case_event_record(
+                    case=case,
+                    change=CaseChange.REOPENED,
+                    case_stage=case_stage,
+                    user=user,
+                    agency=agency,
+                )
+            )
+    ticks = ChecklistTick.objects.filter(
+        case_stage__case=case, ticked_by__isnull=True, item__ticked_on=event
+    ).select_related("case_stage", "item")
+    for tick in ticks:
+        tick.delete()
+        lines.append(
+            case_event_record(
+                case=case,
+                change=CaseChange.UNTICKED,
+                case_stage=tick.case_stage,
+                item=tick.item,
+                user=user,
+                agency=agency,
+            )
+        )
+    return lines
+
+
 # Referrals ---------------------------------------------------------------------------
 
 

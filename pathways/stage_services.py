@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
@@ -21,7 +21,7 @@ from pathways.models import (
     ChecklistTick,
     StageStatus,
 )
-from pathways.reactions import case_event_react, case_event_record
+from pathways.reactions import case_event_react, case_event_record, case_event_undo
 from pathways.selectors import case_stage_is_responsible
 from pathways.services import RISE_KINDS, release_date_check
 from referrals.events import PathEvent
@@ -220,8 +220,12 @@ def release_date_move(*, case: Case, expected_date: date, user: User, agency: Ag
         raise PermissionDenied
     release_date_check(expected_date=expected_date)
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    # A release taken to have happened because its day came, unconfirmed, was postponed.
-    Release.objects.filter(case=locked, released_by__isnull=True).update(released_on=None)
+    # A release taken to have happened because its day came, unconfirmed, was postponed:
+    # the client is still inside, so what Polku moved on that day is undone.
+    if Release.objects.filter(
+        case=locked, released_by__isnull=True, released_on__isnull=False
+    ).update(released_on=None):
+        case_event_undo(case=locked, event=PathEvent.RELEASE_RECORDED, user=user, agency=agency)
     Release.objects.filter(case=locked).update(expected_date=expected_date)
     Case.objects.filter(pk=locked.pk).update(anchor_date=expected_date)
     change_record(
@@ -260,7 +264,15 @@ def release_record(*, case: Case, released_on: date, user: User, agency: Agency)
         raise ValidationError(
             {"released_on": _("The release cannot be before the path was started.")}
         )
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = Case.objects.select_for_update().select_related("release").get(pk=case.pk)
+    recorded = locked.release.released_on if locked.release else None
+    if locked.release is not None and locked.release.released_by_id and recorded:
+        raise ValidationError(
+            {
+                "released_on": _("The release was already recorded, on %(day)s.")
+                % {"day": formats.date_format(recorded, "SHORT_DATE_FORMAT")}
+            }
+        )
     Release.objects.filter(case=locked).update(released_on=released_on, released_by=user)
     change_record(
         kind=ObjectKind.CASE,

@@ -93,11 +93,11 @@ def stage(case: Case, name_en: str) -> CaseStage:
     return CaseStage.objects.select_related("case", "stage").get(case=case, stage__name_en=name_en)
 
 
-def send(case: Case):  # type: ignore[no-untyped-def]
+def send(case: Case):
     return SentReferralFactory(client=case.client, release=case.release)
 
 
-def accept(referral):  # type: ignore[no-untyped-def]
+def accept(referral):
     tym = agency("tym-oulu")
     referral = referral_open(referral=referral, user=user("tym.oulu"), agency=tym)
     return referral_accept(
@@ -381,6 +381,11 @@ def test_a_postponed_unconfirmed_release_is_no_longer_taken_as_recorded(personas
         )
     case.refresh_from_db()
     assert case.release.released_on is None
+    # What Polku moved on the day is taken back: the client is still inside.
+    assert statuses(case)[RELEASE] == S.IN_PROGRESS
+    assert "Release date confirmed" not in ticked(case)
+    hand = set(CaseEvent.objects.filter(case=case, cause="").values_list("change", flat=True))
+    assert hand >= {CaseChange.REOPENED, CaseChange.UNTICKED}
 
 
 def test_the_release_page_records_the_release(personas, login):
@@ -397,4 +402,10 @@ def test_the_release_page_records_the_release(personas, login):
     done = client.post(url, {"released_on": today().isoformat()})
     assert done.status_code == 302
     assert statuses(case)[RELEASE] == S.DONE
+    again = client.post(url, {"released_on": today().isoformat()})
+    assert again.status_code == 200
+    assert 'id="id_released_on_error"' in again.content.decode()
+    assert CaseEvent.objects.filter(case=case, cause=PathEvent.RELEASE_RECORDED).count() == 2
+    # The employment area sees the path (its referral's grant) but does not record the release.
+    send(case)
     assert login("tym.oulu").get(url).status_code == 403
