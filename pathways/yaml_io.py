@@ -38,6 +38,7 @@ NAME_MAX_LENGTH = 200  # LocalizedName's name fields
 CODE_MAX_LENGTH = 50
 MAX_DAYS = 3650  # ten years either side of the anchor; the fields hold ±32767
 MAX_CHARACTERS = 1_000_000  # a long path is some tens of kilobytes; the editor takes 1 MB
+MAX_DEPTH = 10  # levels of nested mappings and lists; a path needs five
 CODE_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 TEMPLATE_KEYS = ("code", "version", "anchor", "name", "description", "stages")
@@ -127,7 +128,27 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _LineLoader(yaml.SafeLoader):
+    # A path is four levels deep (stages, a stage, its checklist, an item's texts); the
+    # composer recurses once a level, so a file nested hundreds deep must stop early.
+    max_depth = MAX_DEPTH
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > self.max_depth:
+                raise _TooDeep(int(self.peek_event().start_mark.line) + 1)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
     def construct_located_mapping(self, node: yaml.MappingNode) -> Iterator[_Mapping]:
         data = _Mapping(_line(node))
         yield data
@@ -594,6 +615,17 @@ def _parse(text: str) -> _Template:
                     "",
                     _("The file has a character that YAML does not allow (%(character)s).")
                     % {"character": character},
+                )
+            ]
+        ) from error
+    except _TooDeep as error:
+        raise TemplateImportError(
+            [
+                ImportProblem(
+                    error.line,
+                    "",
+                    _("The file nests lists and mappings too deep: at most %(limit)s levels.")
+                    % {"limit": MAX_DEPTH},
                 )
             ]
         ) from error
