@@ -120,6 +120,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # First after the security headers, so that its header lands on every response.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -373,8 +374,36 @@ POLKU_SESSION_IDLE_SECONDS = SESSION_COOKIE_AGE = 30 * 60
 POLKU_SESSION_MAX_SECONDS = 12 * 3600
 POLKU_SESSION_TOUCH_SECONDS = 60
 # How many proxies (the load balancer) stand in front of Polku: the client's address is
-# that many entries from the right of X-Forwarded-For.
-POLKU_PROXY_COUNT = 0 if DEBUG else 1
+# that many entries from the right of X-Forwarded-For. None by default: without a proxy
+# that writes the header, a client could write any address into it.
+POLKU_PROXY_COUNT = int(env("POLKU_TRUSTED_PROXIES", "0"))
+if POLKU_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("POLKU_TRUSTED_PROXIES must be 0 or more.")
+
+# Permissions-Policy (django-permissions-policy): Polku uses no browser feature that a
+# page would have to ask for, so every powerful one is off, for frames too.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Two-factor login (django-otp, TOTP with backup codes): on by default in production, off
 # in development so that the demo personas log in with the password alone.

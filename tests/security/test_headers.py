@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
 from django.urls import reverse
 
 from security.checks import two_factor_required_in_production
+from security.http import client_ip
 
 from ..conftest import DEMO_PASSWORD
 from ..test_settings import PRODUCTION
@@ -88,6 +90,9 @@ def test_security_headers(login):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = response["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in policy
 
 
 def test_cookies_are_httponly_and_samesite(client, personas):
@@ -138,7 +143,10 @@ def test_production_settings():
     assert values["csrf"]
     assert values["language"]
     assert values["two_factor"] is True
-    assert values["proxies"] == 1
+    # No proxy is trusted unless configured: a client could write X-Forwarded-For itself.
+    assert values["proxies"] == 0
+    behind = production(POLKU_TRUSTED_PROXIES="1")
+    assert json.loads(behind.stdout.splitlines()[-1])["proxies"] == 1
     off = json.loads(production(POLKU_REQUIRE_2FA="false").stdout.splitlines()[-1])
     assert off["two_factor"] is False
     redis = json.loads(production(REDIS_URL="redis://redis.example:6379/0").stdout.splitlines()[-1])
@@ -196,3 +204,23 @@ def test_the_check_warns_only_in_production(settings):
     settings.DEBUG = True
     settings.POLKU_REQUIRE_2FA = False
     assert two_factor_required_in_production() == []
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [(0, "203.0.113.9"), (1, "198.51.100.7"), (2, "192.0.2.1")],
+)
+def test_the_client_address_trusts_only_the_configured_proxies(settings, proxies, expected):
+    settings.POLKU_PROXY_COUNT = proxies
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7",
+    )
+    assert client_ip(request) == expected
+
+
+def test_a_header_shorter_than_the_proxies_falls_back_to_the_peer(settings):
+    settings.POLKU_PROXY_COUNT = 3
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "203.0.113.9"
