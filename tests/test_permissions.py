@@ -126,6 +126,16 @@ EXPECTED: dict[str, dict[str, int]] = {
         },
         FORBIDDEN,
     ),
+    # ... and records his release.
+    "case-release-record": only(
+        {
+            "rise.oulu": OK,
+            "tym.tampere": NOT_FOUND,
+            "kela.pohjoinen": NOT_FOUND,
+            "priima.butti": NOT_FOUND,
+        },
+        FORBIDDEN,
+    ),
     # Mikko's path is the release path: its outcome is recorded only on Kela's guidance path.
     "case-outcome": only(
         dict.fromkeys(
@@ -388,6 +398,7 @@ def url_for(name: str, objs: dict[str, Any]) -> str:
         "referral-move": "referral",
         "case-detail": "case",
         "case-release-date": "case",
+        "case-release-record": "case",
         "case-outcome": "case",
         "case-close": "case",
         "case-reopen": "case",
