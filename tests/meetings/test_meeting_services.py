@@ -64,7 +64,9 @@ def test_scheduling_invites_notifies_records_and_queues_the_invitations(
     note = notes.first()
     assert note is not None
     assert note.url == f"/meetings/{meeting.public_id}/"
-    assert set(note.params) == {"date", "time", "agency"}
+    # Which case: its reference and public id, never the client's name.
+    assert set(note.params) == {"date", "time", "agency", "ref", "case"}
+    assert note.params["ref"] == meeting.case.reference
     # Their invitation comes by e-mail with the calendar file; no second e-mail for it.
     assert all(n.emailed_at is not None for n in notes)
     record = ChangeRecord.objects.get(object_kind=ObjectKind.MEETING, object_id=meeting.public_id)

@@ -59,7 +59,11 @@ def test_the_review_is_reminded_once_three_months_after_the_sign_off():
     notes = plan_notes(case, NotificationKind.PLAN_REVIEW)
     assert usernames(notes) == people("tym-oulu") == {"tym.oulu", "koordinaattori.oulu"}
     assert {n.due_on for n in notes} == {due}
-    assert notes.first().params == {"date": due.isoformat()}
+    assert notes.first().params == {
+        "date": due.isoformat(),
+        "ref": case.reference,
+        "case": str(case.public_id),
+    }
     reminders_scan_all(today=due)
     reminders_scan_all(today=due + 3 * DAY)
     assert plan_notes(case, NotificationKind.PLAN_REVIEW).count() == 2
