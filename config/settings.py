@@ -428,19 +428,19 @@ AXES_DISABLE_ACCESS_LOG = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 
-def redis_database(url: str, number: int) -> str:
-    """The same Redis server, another database (the broker keeps its own)."""
-    return urlsplit(url)._replace(path=f"/{number}").geturl()
-
-
-# The cache holds the rate-limit counters: Redis (database 1) in production, so that all
-# web processes share them; process memory in the embedded default, one web process.
-if REDIS_URL:
+# The cache holds the rate-limit counters and the data categories' names: Redis in
+# production, so that all web processes share them (REDIS_CACHE_URL, or the broker's
+# REDIS_URL itself: its database number keeps two deployments on one server apart);
+# process memory in the embedded default, one web process. An outage is never an error
+# page (config/cache.py), and a dead server is given up on within a second.
+REDIS_CACHE_URL = env("REDIS_CACHE_URL") or REDIS_URL
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_database(REDIS_URL, 1),
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "polku",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

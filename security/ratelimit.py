@@ -7,10 +7,15 @@ settings.POLKU_RATE_LIMITS as rule -> (requests, seconds).
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+from config.cache import CacheUnavailable
+
+logger = logging.getLogger(__name__)
 
 LOGIN_IP = "login-ip"
 LOGIN_USERNAME = "login-username"
@@ -24,7 +29,11 @@ def _key(rule: str, identity: str, window: int) -> str:
 
 
 def rate_limit_hit(*, rule: str, identity: str) -> bool:
-    """Count one request of `identity` under `rule`; False once the window's limit is passed."""
+    """Count one request of `identity` under `rule`; False once the window's limit is passed.
+
+    Without the cache the limit fails open, with a warning: a login must keep working
+    while Redis is down, and the username lockout (django-axes) is in the database anyway.
+    """
     limit, seconds = settings.POLKU_RATE_LIMITS[rule]
     window = int(time.time() // seconds)
     key = _key(rule, identity, window)
@@ -32,6 +41,9 @@ def rate_limit_hit(*, rule: str, identity: str) -> bool:
     cache.add(key, 0, timeout=seconds + 1)
     try:
         count = cache.incr(key)
+    except CacheUnavailable:
+        logger.warning("rate limit %s not counted: the cache is unavailable", rule)
+        return True
     except ValueError:
         # Evicted between add and incr: start over with this request.
         cache.set(key, 1, timeout=seconds + 1)

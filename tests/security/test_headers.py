@@ -150,8 +150,14 @@ def test_production_settings():
     off = json.loads(production(POLKU_REQUIRE_2FA="false").stdout.splitlines()[-1])
     assert off["two_factor"] is False
     redis = json.loads(production(REDIS_URL="redis://redis.example:6379/0").stdout.splitlines()[-1])
-    assert redis["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert redis["cache"]["LOCATION"] == "redis://redis.example:6379/1"
+    assert redis["cache"]["BACKEND"] == "config.cache.ResilientRedisCache"
+    assert redis["cache"]["LOCATION"] == "redis://redis.example:6379/0"
+    own = production(
+        REDIS_URL="redis://redis.example:6379/0", REDIS_CACHE_URL="redis://cache.example:6379/3"
+    )
+    assert json.loads(own.stdout.splitlines()[-1])["cache"]["LOCATION"] == (
+        "redis://cache.example:6379/3"
+    )
 
 
 def test_development_default_has_two_factor_off():
