@@ -206,3 +206,21 @@ def test_the_client_page_links_the_paths_the_viewer_may_open(login):
         assert login(username).get(case_url(case)).status_code == 200
     for username in ("tym.tampere", "kela.pohjoinen", "priima.butti"):
         assert login(username).get(url).status_code == 404
+
+
+def test_the_next_step_costs_the_same_queries_however_long_the_path(
+    login, django_assert_max_num_queries
+):
+    """Four more than a referral without a path: its case, the agency's open stages, the
+    chosen stage's checklist and its ticks."""
+    case = oulu_case(75)
+    referral = accept(refer(case))
+    tym = login("tym.oulu")
+    url = reverse("referral-detail", args=[referral.public_id])
+    tym.get(url)
+    with django_assert_max_num_queries(14) as before:
+        tym.get(url)
+    CaseStage.objects.filter(case=case).update(responsible_agency=agency("tym-oulu"))
+    with django_assert_max_num_queries(len(before)):
+        response = tym.get(url)
+    assert response.context["path"].next_step.stage
