@@ -17,6 +17,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from history.models import ObjectKind
 from history.services import change_record
+from pathways.case_links import case_for_referral
 from pathways.models import (
     Case,
     CaseChange,
@@ -25,7 +26,6 @@ from pathways.models import (
     CaseStatus,
     ChecklistItem,
     ChecklistTick,
-    PathwayTemplate,
     StageStatus,
 )
 from referrals.events import PathEvent
@@ -197,26 +197,8 @@ def case_event_undo(
 # Referrals ---------------------------------------------------------------------------
 
 
-def referral_case(referral: Referral) -> Case | None:
-    """The path a referral belongs to: the case of the release it was sent about, or else
-    the sender's running path for the client that sends referrals (Kela's guidance)."""
-    if referral.release_id is not None:
-        return Case.objects.filter(release_id=referral.release_id).first()
-    return (
-        Case.objects.filter(
-            client_id=referral.client_id,
-            status=CaseStatus.ACTIVE,
-            started_by_id=referral.sender_agency_id,
-            release__isnull=True,
-        )
-        .exclude(template__code__in=[PathwayTemplate.ADULT_RELEASE, PathwayTemplate.YOUTH_RELEASE])
-        .order_by("-created_at")
-        .first()
-    )
-
-
 def referral_event_react(referral: Referral, event: str, user: User, agency: Agency) -> None:
     """Registered with referrals.events: a referral's move is an event of its path."""
-    case = referral_case(referral)
+    case = case_for_referral(referral=referral)
     if case is not None:
         case_event_react(case=case, event=event, user=user, agency=agency)

@@ -12,10 +12,12 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from agencies.models import Municipality
+from pathways.kela import case_outcome_record, kela_guidance_start
 from pathways.models import (
     Case,
     CaseChange,
     CaseEvent,
+    CaseOutcome,
     CaseStage,
     ChecklistTick,
     PathwayTemplate,
@@ -34,10 +36,16 @@ from pathways.stage_services import (
 from pathways.template_services import stage_save, template_publish, template_version_new
 from referrals.events import PathEvent
 from referrals.identity import hetu_make
-from referrals.models import ReleaseType
-from referrals.services import referral_accept, referral_open, referral_return, today
+from referrals.models import Client, ReleaseType
+from referrals.services import (
+    referral_accept,
+    referral_create,
+    referral_open,
+    referral_return,
+    today,
+)
 
-from ..factories import SentReferralFactory, agency, user
+from ..factories import SentReferralFactory, agency, basis, categories, user
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +417,53 @@ def test_the_release_page_records_the_release(personas, login):
     # The employment area sees the path (its referral's grant) but does not record the release.
     send(case)
     assert login("tym.oulu").get(url).status_code == 403
+
+
+# Kela's guidance path ----------------------------------------------------------------
+
+
+def test_kelas_guidance_path_moves_on_its_referral_and_the_registration(personas):
+    jari = Client.objects.get(last_name="Niskanen")  # the demo grants Kela §27 access
+    kela, kela_officer = agency("kela"), user("kela.pohjoinen")
+    case = kela_guidance_start(agency=kela, user=kela_officer, client=jari, instructed_on=today())
+    referral = referral_create(
+        client=jari,
+        sender=kela,
+        user=kela_officer,
+        recipient_agency=agency("tym-oulu"),
+        recipient_person=user("tym.oulu"),
+        basis=basis("381-2023-15"),
+        categories=categories("identity"),
+        message="Ohjaus kokoaikaiseksi työnhakijaksi",
+    )
+    names = {
+        "referral": "Referral to employment services",
+        "registration": "Apply for primary benefits and register as a full-time job seeker",
+        "outcome": "Recording the outcome",
+    }
+    assert statuses(case)[names["referral"]] == S.IN_PROGRESS
+    accept(referral)
+    assert statuses(case)[names["referral"]] == S.DONE
+    assert statuses(case)[names["registration"]] == S.IN_PROGRESS
+
+    case_outcome_record(
+        case=case, agency=kela, user=kela_officer, outcome=CaseOutcome.REGISTERED, note=""
+    )
+
+    after = statuses(case)
+    assert (after[names["registration"]], after[names["outcome"]]) == (S.DONE, S.DONE)
+    assert "Registered as a full-time job seeker" in ticked(case)
+
+
+def test_a_kela_outcome_without_registration_completes_only_the_outcome_stage(personas):
+    jari = Client.objects.get(last_name="Niskanen")
+    kela, kela_officer = agency("kela"), user("kela.pohjoinen")
+    case = kela_guidance_start(agency=kela, user=kela_officer, client=jari, instructed_on=today())
+    case_outcome_record(
+        case=case, agency=kela, user=kela_officer, outcome=CaseOutcome.NOT_REGISTERED, note=""
+    )
+    after = statuses(case)
+    assert after["Recording the outcome"] == S.DONE
+    assert after["Apply for primary benefits and register as a full-time job seeker"] == (
+        S.NOT_STARTED
+    )
