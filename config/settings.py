@@ -308,6 +308,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_SCAN_INTERVAL_SECONDS,
         "options": {"expires": REMINDER_SCAN_INTERVAL_SECONDS},
     },
+    # The e-mail outbox: hand out what is due and take back what dead senders held
+    # (docs/adr/0016-outbox.md).
+    "outbox-drain": {
+        "task": "notifications.outbox_drain",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
     # 07:00 in CELERY_TIMEZONE (Europe/Helsinki), in summer and in winter time.
     "notifications-digest": {
         "task": "notifications.digest",

@@ -1,21 +1,17 @@
-"""Invitation e-mails with the .ics attached, sent by the tasks in meetings.tasks.
+"""Invitation e-mails with the .ics attached, written to the e-mail outbox
+(notifications.outbox) in the transaction of the meeting's change.
 
-Each (invitee, sequence) is sent once: a claim row (notifications.ReminderClaim, unique
-on kind, subject and day) is taken in the transaction that sends the message, so a task
-that is retried or runs twice skips what already went, and a failed send rolls its claim
-back for the retry. The e-mails carry no client data: the organising agency, the time,
-the place or video link and a link to Polku.
+Each (invitee, sequence) is one outbox row, unique on its key, so writing it twice sends
+it once; a newer sequence makes the invitee's older messages still waiting outdated. The
+e-mails carry no client data: the organising agency, the time, the place or video link
+and a link to Polku.
 """
 
-import hashlib
-import uuid
 from dataclasses import replace
-from datetime import date, timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -28,24 +24,10 @@ from meetings.selectors import (
     meeting_invitees,
     meeting_url,
 )
-from notifications.models import NotificationKind, ReminderClaim
+from notifications.models import OutboxKind, OutboxMessage, OutboxStatus
+from notifications.outbox import Mail, outbox_add
 
 FILENAME = "invite.ics"
-
-
-def _claim_subject(invitee_key: str, sequence: int, suffix: str = "") -> str:
-    subject = f"{invitee_key}:{sequence}{suffix}"
-    if len(subject) > 100:  # the claim's column; public ids keep it far shorter
-        subject = hashlib.sha256(subject.encode()).hexdigest()
-    return subject
-
-
-def _claim(*, kind: str, subject: str, day: date) -> bool:
-    """Take the claim; False if it was taken before. Call inside the sending transaction."""
-    _claim_row, created = ReminderClaim.objects.get_or_create(
-        kind=kind, subject=subject, due_on=day, defaults={"scan": uuid.uuid4()}
-    )
-    return created
 
 
 def _when(meeting: Meeting) -> dict[str, str]:
@@ -115,31 +97,46 @@ def _language(invitee: Invitee, meeting: Meeting) -> str:
     return settings.LANGUAGE_CODE
 
 
-def meeting_invitations_send(*, meeting_id: int, sequence: int) -> int:
-    """Send the meeting's invitation (or cancellation) of `sequence` to every invitee with
-    an address who has not had it; returns how many were sent. A task for an older sequence
-    sends nothing: the newer one carries the current state."""
-    meeting = (
-        Meeting.objects.select_related("organiser", "organiser_agency", "case__client")
-        .filter(pk=meeting_id)
-        .first()
+def _thread(meeting: Meeting, invitee_key: str) -> str:
+    return f"invitation:{meeting.public_id}:{invitee_key}"
+
+
+def _mail(
+    *,
+    key: str,
+    thread: str,
+    order: int,
+    meeting: Meeting,
+    message: EmailMessage,
+    method: str,
+    ics: bytes,
+) -> Mail:
+    return Mail(
+        key=key,
+        kind=OutboxKind.INVITATION,
+        to=message.to[0],
+        subject=str(message.subject),
+        body=str(message.body),
+        reply_to=message.reply_to[0] if message.reply_to else "",
+        calendar=ics.decode(),
+        calendar_method=method,
+        thread=thread,
+        thread_order=order,
+        # An invitation to the past helps nobody.
+        discard_after=meeting_ends_at(meeting),
     )
-    if meeting is None or meeting.sequence != sequence:
-        return 0
-    ends_at = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
-    if ends_at < timezone.now():
-        # Over by the time the worker got to it: an invitation to the past helps nobody.
-        return 0
+
+
+def meeting_invitations_queue(*, meeting: Meeting) -> int:
+    """Write to the outbox, in the caller's transaction, the meeting's invitation (or
+    cancellation) of its current sequence for every invitee with an address who has not
+    had it; returns how many were written. Each replaces the invitee's older messages still
+    waiting: the newer one carries the current state."""
+    sequence = meeting.sequence
     method = METHOD_CANCEL if meeting.status == EventStatus.CANCELLED else METHOD_REQUEST
-    kind = (
-        NotificationKind.MEETING_CANCELLED
-        if method == METHOD_CANCEL
-        else NotificationKind.MEETING_INVITATION
-    )
     invitees = meeting_invitees(meeting=meeting)
     calendars: dict[bool, bytes] = {}
-    day = timezone.localtime(meeting.starts_at).date()
-    sent = 0
+    mails: list[Mail] = []
     for invitee in invitees:
         _name, email = invitee_address(invitee)
         if not email:
@@ -148,56 +145,60 @@ def meeting_invitations_send(*, meeting_id: int, sequence: int) -> int:
         if for_client not in calendars:
             spec = meeting_event_spec(meeting=meeting, for_client=for_client, invitees=invitees)
             calendars[for_client] = event_calendar(events=[spec], method=method)
-        key = str(invitee.public_id)
-        with transaction.atomic():
-            first = not ReminderClaim.objects.filter(
-                kind=NotificationKind.MEETING_INVITATION, subject__startswith=f"{key}:"
-            ).exists()
-            if not _claim(kind=kind, subject=_claim_subject(key, sequence), day=day):
-                continue
-            with translation.override(_language(invitee, meeting)):
-                _message(
-                    meeting=meeting,
-                    method=method,
-                    first=first,
-                    for_client=for_client,
-                    email=email,
-                    ics=calendars[for_client],
-                ).send()
-        sent += 1
-    return sent
+        invitee_key = str(invitee.public_id)
+        thread = _thread(meeting, invitee_key)
+        first = not OutboxMessage.objects.filter(
+            thread=thread, status__in=[OutboxStatus.SENT, OutboxStatus.SENDING]
+        ).exists()
+        with translation.override(_language(invitee, meeting)):
+            message = _message(
+                meeting=meeting,
+                method=method,
+                first=first,
+                for_client=for_client,
+                email=email,
+                ics=calendars[for_client],
+            )
+        mails.append(
+            _mail(
+                key=f"{thread}:{sequence}",
+                thread=thread,
+                order=2 * sequence,
+                meeting=meeting,
+                message=message,
+                method=method,
+                ics=calendars[for_client],
+            )
+        )
+    return len(outbox_add(mails=mails))
 
 
-def invitation_cancel_send(
-    *, meeting_id: int, sequence: int, invitee_key: str, name: str, email: str
-) -> bool:
-    """Tell one removed invitee that the meeting is off for them: a CANCEL naming only
-    them, with the meeting's UID. Once per removed invitee."""
-    meeting = (
-        Meeting.objects.select_related("organiser", "organiser_agency", "case__client")
-        .filter(pk=meeting_id)
-        .first()
-    )
-    if meeting is None:
-        return False
-    # Without the Polku link: the removed invitee may no longer open the meeting.
+def invitation_removed_queue(*, meeting: Meeting, invitee_key: str, name: str, email: str) -> int:
+    """Write to the outbox, in the caller's transaction, the CANCEL for one removed invitee
+    (naming only them, with the meeting's UID, without the Polku link they may no longer
+    open). It replaces their invitation if that is still waiting."""
     spec = replace(
         meeting_event_spec(meeting=meeting, for_client=True, invitees=[]),
         attendees=[(name, email, "NEEDS-ACTION")],
     )
     ics = event_calendar(events=[spec], method=METHOD_CANCEL)
-    day = timezone.localtime(meeting.starts_at).date()
-    with transaction.atomic():
-        subject = _claim_subject(invitee_key, sequence, ":removed")
-        if not _claim(kind=NotificationKind.MEETING_CANCELLED, subject=subject, day=day):
-            return False
-        with translation.override(settings.LANGUAGE_CODE):
-            _message(
-                meeting=meeting,
-                method=METHOD_CANCEL,
-                first=False,
-                for_client=True,
-                email=email,
-                ics=ics,
-            ).send()
-    return True
+    thread = _thread(meeting, invitee_key)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _message(
+            meeting=meeting,
+            method=METHOD_CANCEL,
+            first=False,
+            for_client=True,
+            email=email,
+            ics=ics,
+        )
+    mail = _mail(
+        key=f"{thread}:{meeting.sequence}:removed",
+        thread=thread,
+        order=2 * meeting.sequence + 1,
+        meeting=meeting,
+        message=message,
+        method=METHOD_CANCEL,
+        ics=ics,
+    )
+    return len(outbox_add(mails=[mail]))

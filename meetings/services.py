@@ -1,8 +1,8 @@
 """Writes for case network meetings (verkostopalaveri).
 
 Every change that calendar programs should see raises the meeting's SEQUENCE by one and
-queues the invitations (meetings.tasks.invitations_send) for after the commit; the task
-sends each invitee one message per sequence. Invited people also get an in-app
+writes the invitations to the e-mail outbox in the same transaction (meetings.invitations);
+each invitee gets one message per sequence. Invited people also get an in-app
 notification. Neither carries client data.
 """
 
@@ -23,6 +23,7 @@ from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers, agency_people
 from history.models import ObjectKind
 from history.services import change_record
+from meetings.invitations import invitation_removed_queue, meeting_invitations_queue
 from meetings.models import ActionItem, EventStatus, Invitee, Meeting, Rsvp
 from meetings.selectors import (
     agency_may_attend,
@@ -225,10 +226,8 @@ def _notify(*, meeting: Meeting, invitees: Iterable[Invitee], kind: str, actor: 
 
 
 def _send_invitations(meeting: Meeting) -> None:
-    from meetings.tasks import invitations_send
-
-    meeting_id, sequence = meeting.pk, meeting.sequence
-    transaction.on_commit(lambda: invitations_send.delay(meeting_id, sequence))
+    # In this transaction: the outbox hands them to the worker after the commit.
+    meeting_invitations_queue(meeting=meeting)
 
 
 def _clean(value: str) -> str:
@@ -461,12 +460,8 @@ def invitee_remove(*, invitee: Invitee, user: User, agency: Agency) -> None:
         fields=["invitees"],
     )
     if email:
-        from meetings.tasks import invitation_cancel_send
-
-        meeting_id, sequence = meeting.pk, meeting.sequence
-        invitee_key = str(public_id)
-        transaction.on_commit(
-            lambda: invitation_cancel_send.delay(meeting_id, sequence, invitee_key, name, email)
+        invitation_removed_queue(
+            meeting=meeting, invitee_key=str(public_id), name=name, email=email
         )
 
 

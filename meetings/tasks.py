@@ -1,36 +1,45 @@
+"""Tasks queued before the e-mail outbox (docs/adr/0016-outbox.md). Nothing queues them
+any more: the services write the invitations to the outbox in their own transaction.
+They stay for one release so that tasks still in a broker at the upgrade are delivered,
+through the outbox, once."""
+
 from celery import shared_task
+from django.db import transaction
 
-from meetings.invitations import invitation_cancel_send as _cancel_send
-from meetings.invitations import meeting_invitations_send
+from meetings.invitations import invitation_removed_queue, meeting_invitations_queue
+from meetings.models import Meeting
 
 
-@shared_task(
-    name="meetings.invitations_send",
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=5,
-    soft_time_limit=120,
-    time_limit=180,
-)
+@shared_task(name="meetings.invitations_send", soft_time_limit=120, time_limit=180)
 def invitations_send(meeting_id: int, sequence: int) -> int:
-    """E-mail the meeting's invitation or cancellation of `sequence` to its invitees; each
-    invitee gets each sequence once, however often this runs."""
-    return meeting_invitations_send(meeting_id=meeting_id, sequence=sequence)
+    """Write the meeting's messages of `sequence` to the outbox (none for an older one)."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("organiser", "organiser_agency", "case__client")
+            .filter(pk=meeting_id)
+            .first()
+        )
+        if meeting is None or meeting.sequence != sequence:
+            return 0
+        return meeting_invitations_queue(meeting=meeting)
 
 
-@shared_task(
-    name="meetings.invitation_cancel_send",
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(name="meetings.invitation_cancel_send", soft_time_limit=60, time_limit=90)
 def invitation_cancel_send(
     meeting_id: int, sequence: int, invitee_key: str, name: str, email: str
 ) -> bool:
-    """E-mail a removed invitee the cancellation (once); the invitee's row is gone, so its
-    address travels with the task."""
-    return _cancel_send(
-        meeting_id=meeting_id, sequence=sequence, invitee_key=invitee_key, name=name, email=email
-    )
+    """Write a removed invitee's cancellation to the outbox."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_related("organiser", "organiser_agency", "case__client")
+            .filter(pk=meeting_id, sequence=sequence)
+            .first()
+        )
+        if meeting is None:
+            return False
+        return bool(
+            invitation_removed_queue(
+                meeting=meeting, invitee_key=invitee_key, name=name, email=email
+            )
+        )

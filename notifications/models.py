@@ -95,3 +95,70 @@ class ReminderClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject} {self.due_on}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DROPPED = "dropped", _("Not sent: outdated")
+
+
+class OutboxKind(models.TextChoices):
+    NOTIFICATION = "notification", _("Notification")
+    DIGEST = "digest", _("Daily digest")
+    INVITATION = "invitation", _("Calendar invitation")
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written in the transaction of the change it follows; the sender
+    claims it, sends it and marks it sent (docs/adr: the outbox). The status moves only
+    through the transitions in notifications.outbox."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
+    # Rows of one thread (an invitee's invitations) replace each other: a newer one makes
+    # the older ones still waiting outdated.
+    thread = models.CharField(_("thread"), max_length=200, blank=True)
+    thread_order = models.IntegerField(_("order in thread"), default=0)
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    to = models.EmailField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
+    calendar = models.TextField(_("calendar"), blank=True)
+    calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    dispatched_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    discard_after = models.DateTimeField(_("outdated after"), null=True, blank=True)
+    claim = models.UUIDField(_("claim"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_due",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(status="sending"),
+                name="outbox_sending",
+            ),
+            models.Index(fields=["thread"], name="outbox_thread"),
+            models.Index(fields=["status", "-created_at"], name="outbox_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.to} ({self.status})"

@@ -11,14 +11,14 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from agencies.models import EmailDelivery, User
-from notifications.models import Notification, ReminderClaim
+from notifications.models import Notification, OutboxKind, ReminderClaim
+from notifications.outbox import Mail, outbox_add, outbox_send_key
 from notifications.texts import (
     notification_case_line,
     notification_subject,
@@ -93,28 +93,40 @@ def _batch_deliver(*, batch: list[Due]) -> int:
     ]
     if not notifications:
         return 0
-    _email_when_committed(Notification.objects.bulk_create(notifications))
+    _email_queue(Notification.objects.bulk_create(notifications))
     return len(notifications)
 
 
-def _email_when_committed(notifications: list[Notification]) -> None:
-    """E-mail, after commit, the notifications of users who want them at once (and have
-    not had this one by e-mail already)."""
+def _email_queue(notifications: list[Notification]) -> None:
+    """Write to the outbox, in the caller's transaction, the e-mails of the notifications
+    whose users want them at once; `emailed_at` then says the e-mail is in the outbox."""
     waiting = [n for n in notifications if n.emailed_at is None]
-    immediate = set(
-        User.objects.filter(
+    if not waiting:
+        return
+    users = {
+        user.pk: user
+        for user in User.objects.filter(
             pk__in={n.recipient_id for n in waiting},
             email_delivery=EmailDelivery.IMMEDIATE,
             is_active=True,
-        )
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
-    ids = [n.pk for n in waiting if n.recipient_id in immediate]
-    if ids:
-        from notifications.tasks import notifications_email
-
-        transaction.on_commit(lambda: notifications_email.delay(ids))
+        ).exclude(email="")
+    }
+    chosen = [n for n in waiting if n.recipient_id in users]
+    if not chosen:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        mails = [
+            Mail(
+                key=f"notification:{n.pk}",
+                kind=OutboxKind.NOTIFICATION,
+                to=users[n.recipient_id].email,
+                subject=notification_subject(n),
+                body=_email_body([n]),
+            )
+            for n in chosen
+        ]
+    outbox_add(mails=mails)
+    Notification.objects.filter(pk__in=[n.pk for n in chosen]).update(emailed_at=timezone.now())
 
 
 def notifications_create(
@@ -141,7 +153,7 @@ def notifications_create(
         )
         for user_id in sorted(set(recipients))
     )
-    _email_when_committed(notifications)
+    _email_queue(notifications)
     return notifications
 
 
@@ -173,30 +185,17 @@ def _email_body(notifications: list[Notification]) -> str:
 
 
 def notification_email_send(*, notification_id: int) -> bool:
-    """E-mail one notification to a user who wants them at once; True when sent. The row
-    stays locked while sending, so a retried task does not send it a second time."""
+    """E-mail one notification now, in this process, to a user who wants them at once;
+    True when this call sent it. Its outbox row is written first if it was not yet; a row
+    sent before is not sent again."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
+            Notification.objects.select_for_update(of=("self",)).filter(pk=notification_id).first()
         )
         if notification is None:
             return False
-        user = notification.recipient
-        if user.email_delivery != EmailDelivery.IMMEDIATE or not user.email or not user.is_active:
-            return False
-        with translation.override(settings.LANGUAGE_CODE):
-            send_mail(
-                notification_subject(notification),
-                _email_body([notification]),
-                None,
-                [user.email],
-            )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
+        _email_queue([notification])
+    return outbox_send_key(key=f"notification:{notification_id}")
 
 
 def digest_recipients() -> list[int]:
@@ -213,7 +212,8 @@ def digest_recipients() -> list[int]:
 
 
 def digest_send(*, user_id: int) -> int:
-    """One e-mail with every notification the user has not been e-mailed; returns how many."""
+    """Write to the outbox one e-mail with every notification the user has not been
+    e-mailed; returns how many it carries. The message goes after the commit."""
     with transaction.atomic():
         notifications = list(
             Notification.objects.select_for_update(skip_locked=True)
@@ -224,17 +224,24 @@ def digest_send(*, user_id: int) -> int:
         if not notifications or user.email_delivery != EmailDelivery.DAILY or not user.email:
             return 0
         with translation.override(settings.LANGUAGE_CODE):
-            send_mail(
-                ngettext(
-                    "Polku: %(count)d new notification",
-                    "Polku: %(count)d new notifications",
-                    len(notifications),
+            subject = ngettext(
+                "Polku: %(count)d new notification",
+                "Polku: %(count)d new notifications",
+                len(notifications),
+            ) % {"count": len(notifications)}
+            body = _email_body(notifications)
+        outbox_add(
+            mails=[
+                Mail(
+                    # The first notification can be in one digest only.
+                    key=f"digest:{user_id}:{notifications[0].pk}",
+                    kind=OutboxKind.DIGEST,
+                    to=user.email,
+                    subject=subject,
+                    body=body,
                 )
-                % {"count": len(notifications)},
-                _email_body(notifications),
-                None,
-                [user.email],
-            )
+            ]
+        )
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
             emailed_at=timezone.now()
         )

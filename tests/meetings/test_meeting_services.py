@@ -20,7 +20,7 @@ from meetings.services import (
     meeting_update,
     rsvp_set,
 )
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind, OutboxMessage
 from notifications.texts import notification_subject, notification_text
 from plans.models import EmploymentPlan, PlanAction
 from referrals.models import ConsentMethod
@@ -36,6 +36,18 @@ def as_coordinator() -> dict[str, Any]:
     return {"user": user("koordinaattori.oulu"), "agency": agency("tym-oulu")}
 
 
+def invitation_rows(meeting: Meeting, sequence: int) -> set[int]:
+    rows = OutboxMessage.objects.filter(
+        key__startswith=f"invitation:{meeting.public_id}:", key__endswith=f":{sequence}"
+    )
+    assert rows.count() == 2
+    return set(rows.values_list("pk", flat=True))
+
+
+def dispatched(dispatch: mock.MagicMock) -> set[int]:
+    return {c.args[0][0] for c in dispatch.call_args_list}
+
+
 def error_dict(excinfo: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[ValidationError]]:
     return excinfo.value.error_dict
 
@@ -47,7 +59,7 @@ def test_scheduling_invites_notifies_records_and_queues_the_invitations(
     django_capture_on_commit_callbacks,
 ):
     with (
-        mock.patch("meetings.tasks.invitations_send.delay") as delay,
+        mock.patch("notifications.tasks.outbox_send.apply_async") as dispatch,
         django_capture_on_commit_callbacks(execute=True),
     ):
         meeting = schedule()
@@ -58,7 +70,8 @@ def test_scheduling_invites_notifies_records_and_queues_the_invitations(
         (agency("tym-oulu").name_fi, "tym.oulu"),
         (agency("hva-pohjois").name_fi, "hva.pohjois"),
     }
-    delay.assert_called_once_with(meeting.pk, 0)
+    # The invitations are in the outbox, each handed to the worker after the commit.
+    assert invitation_rows(meeting, 0) == dispatched(dispatch)
     notes = Notification.objects.filter(kind=NotificationKind.MEETING_INVITATION)
     assert {n.recipient.username for n in notes} == {"tym.oulu", "hva.pohjois"}
     note = notes.first()
@@ -69,6 +82,7 @@ def test_scheduling_invites_notifies_records_and_queues_the_invitations(
     assert note.params["ref"] == meeting.case.reference
     # Their invitation comes by e-mail with the calendar file; no second e-mail for it.
     assert all(n.emailed_at is not None for n in notes)
+    assert not OutboxMessage.objects.filter(key__startswith="notification:").exists()
     record = ChangeRecord.objects.get(object_kind=ObjectKind.MEETING, object_id=meeting.public_id)
     assert record.action == "scheduled"
     assert record.username == "koordinaattori.oulu"
@@ -80,8 +94,9 @@ def test_an_agency_invited_without_a_person_notifies_its_coordinators_and_contac
     # hva.pohjois is the county's named contact person for social work.
     assert [n.recipient.username for n in notes] == ["hva.pohjois"]
     # Without a named person the county's own address gets the calendar invitation (none
-    # in the demo), so the notification goes by e-mail as usual.
-    assert notes.get().emailed_at is None
+    # in the demo), so the notification goes by e-mail as usual: through the outbox.
+    note = notes.get()
+    assert OutboxMessage.objects.filter(key=f"notification:{note.pk}").exists()
 
 
 def test_only_a_coordinator_schedules():
@@ -178,14 +193,14 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence_by_one(
     meeting = schedule()
     uid = meeting.uid
     with (
-        mock.patch("meetings.tasks.invitations_send.delay") as delay,
+        mock.patch("notifications.tasks.outbox_send.apply_async") as dispatch,
         django_capture_on_commit_callbacks(execute=True),
     ):
         meeting = meeting_update(
             meeting=meeting, **as_coordinator(), **details_of(meeting, starts_at=local(8, 13))
         )
     assert (meeting.uid, meeting.sequence) == (uid, 1)
-    delay.assert_called_once_with(meeting.pk, 1)
+    assert invitation_rows(meeting, 1) == dispatched(dispatch)
     meeting = meeting_update(
         meeting=meeting, **as_coordinator(), **details_of(meeting, place="Toinen huone")
     )
@@ -240,12 +255,15 @@ def test_cancelling_raises_the_sequence_once_and_stops_further_changes(
 ):
     meeting = schedule()
     with (
-        mock.patch("meetings.tasks.invitations_send.delay") as delay,
+        mock.patch("notifications.tasks.outbox_send.apply_async") as dispatch,
         django_capture_on_commit_callbacks(execute=True),
     ):
         meeting = meeting_cancel(meeting=meeting, **as_coordinator())
     assert (meeting.status, meeting.sequence) == (EventStatus.CANCELLED, 1)
-    delay.assert_called_once_with(meeting.pk, 1)
+    assert invitation_rows(meeting, 1) == dispatched(dispatch)
+    assert {
+        r.calendar_method for r in OutboxMessage.objects.filter(pk__in=dispatched(dispatch))
+    } == {"CANCEL"}
     assert meeting_cancel(meeting=meeting, **as_coordinator()).sequence == 1
     cancelled = Notification.objects.filter(kind=NotificationKind.MEETING_CANCELLED)
     assert {n.recipient.username for n in cancelled} == {"tym.oulu", "hva.pohjois"}
@@ -278,14 +296,14 @@ def test_removing_an_invitee_tells_them(django_capture_on_commit_callbacks):
     meeting = schedule()
     hva = meeting.invitees.get(person=user("hva.pohjois"))
     with (
-        mock.patch("meetings.tasks.invitation_cancel_send.delay") as delay,
+        mock.patch("notifications.tasks.outbox_send.apply_async") as dispatch,
         django_capture_on_commit_callbacks(execute=True),
     ):
         invitee_remove(invitee=hva, **as_coordinator())
     assert not Invitee.objects.filter(pk=hva.pk).exists()
-    delay.assert_called_once_with(
-        meeting.pk, 0, str(hva.public_id), "Hanna Heikkinen", "hva.pohjois@demo.polku.invalid"
-    )
+    [row] = OutboxMessage.objects.filter(pk__in=dispatched(dispatch))
+    assert row.key == f"invitation:{meeting.public_id}:{hva.public_id}:0:removed"
+    assert (row.to, row.calendar_method) == ("hva.pohjois@demo.polku.invalid", "CANCEL")
     assert Notification.objects.filter(
         kind=NotificationKind.MEETING_CANCELLED, recipient=user("hva.pohjois")
     ).exists()

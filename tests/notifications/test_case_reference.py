@@ -28,6 +28,7 @@ from referrals.services import referral_create, today
 from ..factories import agency, basis, categories, user
 from ..pathways.path_helpers import oulu_case, refer
 from .helpers import notify
+from .outbox_helpers import outbox_deliver
 
 pytestmark = pytest.mark.django_db
 REFERENCE = "P-7K3MQ9XZ"
@@ -208,6 +209,7 @@ def test_the_digest_carries_each_reference(personas):
     notify(person, params={"date": "2027-02-01"})  # about no case
     mail.outbox.clear()
     assert digest_send(user_id=person.pk) == 2
+    assert outbox_deliver() == ["sent"]  # the digest goes through the outbox
     body = mail.outbox[0].body
     assert body.count(case.reference) == 1
     assert case.client.last_name not in body
