@@ -458,6 +458,8 @@ POLKU_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "login-ip": (100, 600),
     "login-username": (20, 600),
     "search": (120, 60),
+    # Activation-code attempts per user when setting up two-factor login.
+    "activation-code": (10, 900),
 }
 
 # Every handler redacts identity codes, e-mail addresses and phone numbers (messages,

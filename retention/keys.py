@@ -15,9 +15,14 @@ from django.db import models, transaction
 
 from referrals.identity import field_cipher
 from referrals.models import Client
+from security.models import AuthenticatorDevice
 
-# Every field written with referrals.identity.encrypt, as (model, field name).
-ENCRYPTED_FIELDS: tuple[tuple[type[models.Model], str], ...] = ((Client, "hetu_encrypted"),)
+# Every field written with referrals.identity.encrypt, as (model, field name): the
+# identity code, and the sealed TOTP keys of the authenticators (security.sealing.seal).
+ENCRYPTED_FIELDS: tuple[tuple[type[models.Model], str], ...] = (
+    (Client, "hetu_encrypted"),
+    (AuthenticatorDevice, "key_sealed"),
+)
 BATCH_SIZE = 500
 
 

@@ -26,6 +26,15 @@ class CodeForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
+    """The code from the app and, unless a device is being replaced in a session it
+    verified, the one-time activation code an administrator gave."""
+
+    activation_code = forms.CharField(
+        label=_("Activation code"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_("Twelve characters from your administrator, valid for 72 hours and only once."),
+    )
     code = forms.CharField(
         label=_("Code from the app"),
         max_length=10,
@@ -34,6 +43,15 @@ class EnrolForm(forms.Form):
         ),
         help_text=_("Six digits."),
     )
+
+    def __init__(self, *args: Any, needs_activation: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_activation:
+            # The activation code comes first on the page; the app's code after it.
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+            self.fields["activation_code"].widget.attrs["autofocus"] = True
+        else:
+            del self.fields["activation_code"]
 
     def clean_code(self) -> str:
         code = "".join(str(self.cleaned_data["code"]).split())

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 LOGIN_IP = "login-ip"
 LOGIN_USERNAME = "login-username"
 SEARCH = "search"
+ACTIVATION = "activation-code"
 
 
 def _key(rule: str, identity: str, window: int) -> str:

@@ -6,11 +6,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import User
-from security.models import UserSession
+from security.models import AuthenticatorDevice, BackupCode, BackupCodeDevice, UserSession
 
 
 def user_session_list(*, user: User) -> QuerySet[UserSession]:
@@ -32,20 +30,30 @@ def user_session_for_user(*, user: User, public_id: UUID) -> UserSession:
         raise Http404 from None
 
 
-def totp_device_for_user(*, user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+def totp_device_for_user(*, user: User) -> AuthenticatorDevice | None:
+    device: AuthenticatorDevice | None = (
+        AuthenticatorDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    )
+    return device
+
+
+def backup_device_for_user(*, user: User) -> BackupCodeDevice | None:
+    device: BackupCodeDevice | None = (
+        BackupCodeDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    )
+    return device
 
 
 @dataclass(frozen=True)
 class TwoFactorState:
-    device: TOTPDevice | None
+    device: AuthenticatorDevice | None
     backup_codes_left: int
 
 
 def two_factor_state(*, user: User) -> TwoFactorState:
     return TwoFactorState(
         device=totp_device_for_user(user=user),
-        backup_codes_left=StaticToken.objects.filter(
+        backup_codes_left=BackupCode.objects.filter(
             device__user=user, device__confirmed=True
         ).count(),
     )

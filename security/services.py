@@ -1,7 +1,6 @@
 """Writes of the login security: sessions, the TOTP device and the backup codes."""
 
-import time
-from binascii import unhexlify
+import secrets
 from datetime import datetime, timedelta
 from importlib import import_module
 
@@ -9,12 +8,19 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
-from agencies.models import User
-from security.models import UserSession
+from agencies.models import Membership, Role, User
+from security.models import (
+    ActivationCode,
+    AuthenticatorDevice,
+    BackupCode,
+    BackupCodeDevice,
+    TwoFactorEvent,
+    TwoFactorEventKind,
+    UserSession,
+)
+from security.sealing import code_hash, code_hash_matches, seal
 
 # Session data: when the user logged in and when a request last refreshed the session
 # (Unix seconds; the JSON session serializer keeps numbers as they are).
@@ -22,6 +28,9 @@ LOGIN_AT = "polku_login_at"
 SEEN_AT = "polku_seen_at"
 BACKUP_CODE_COUNT = 10
 DEVICE_NAME = "Polku"
+ACTIVATION_CODE_VALID = timedelta(hours=72)
+# Twelve characters without look-alikes (no 0/O, 1/I/L): 59 bits, typed in groups of four.
+ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def _session_store(session_key: str) -> SessionBase:
@@ -146,67 +155,188 @@ class AlreadyEnrolled(EnrolmentError):
     """The user has a confirmed authenticator already."""
 
 
+class ActivationRefused(EnrolmentError):
+    """No valid activation code (wrong, used, revoked or older than 72 hours), and no
+    verified session of a device being replaced: the password alone adds no device."""
+
+
+class NotAllowed(Exception):
+    """The acting user may not manage this user's second factor."""
+
+
+def _event(*, user: User, kind: str, actor: User | None, at: datetime | None = None) -> None:
+    TwoFactorEvent.objects.create(user=user, actor=actor, kind=kind, at=at or timezone.now())
+
+
 def totp_code_matches(*, key: str, code: str, now: float | None = None) -> int | None:
     """The time step a six-digit code matches for the hex `key` (one step of drift either
     way), or None."""
-    code = code.strip().replace(" ", "")
-    if len(code) != 6 or not code.isdigit():
-        return None
-    totp = TOTP(unhexlify(key.encode()), step=30, t0=0, digits=6)
-    totp.time = time.time() if now is None else now
-    if not totp.verify(int(code), tolerance=1):
-        return None
-    return int(totp.t())
+    match = AuthenticatorDevice(key_sealed=seal(key)).totp_match(code, now=now)
+    return None if match is None else match[0]
 
 
-def backup_codes_new(*, device: StaticDevice) -> list[str]:
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+def backup_code_random() -> str:
+    code: str = StaticToken.random_token()  # eight base32 characters, 40 bits
+    return code
+
+
+def backup_codes_new(*, device: BackupCodeDevice) -> list[str]:
+    """Ten new codes, returned once in plain text and stored only as hashes."""
+    device.codes.all().delete()
+    codes = [backup_code_random() for _ in range(BACKUP_CODE_COUNT)]
+    BackupCode.objects.bulk_create(
+        [BackupCode(device=device, code_hash=code_hash(c)) for c in codes]
+    )
     return codes
 
 
-def two_factor_enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+def activation_code_normalise(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def activation_code_may_issue(*, actor: User, user: User) -> bool:
+    """Who issues activation codes and resets devices: an administrator (a superuser, or
+    staff with the permission to add activation codes) for anyone; an agency
+    administrator (Membership role) for the members of their agency. Nobody for
+    themselves: that would be the password alone again."""
+    if actor.pk == user.pk or not actor.is_active:
+        return False
+    if actor.is_superuser or (actor.is_staff and actor.has_perm("security.add_activationcode")):
+        return True
+    admin_of = Membership.objects.filter(user=actor, role=Role.AGENCY_ADMIN).values("agency")
+    return Membership.objects.filter(user=user, agency__in=admin_of).exists()
+
+
+def activation_code_issue(*, user: User, issued_by: User) -> str:
+    """A new one-time activation code for `user`, valid for 72 hours; an outstanding
+    earlier one is revoked. Returns the code (only now in plain text) for the
+    administrator to hand over."""
+    if not activation_code_may_issue(actor=issued_by, user=user):
+        raise NotAllowed
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(12))
+    now = timezone.now()
+    with transaction.atomic():
+        ActivationCode.objects.filter(user=user, used_at=None, revoked_at=None).update(
+            revoked_at=now
+        )
+        ActivationCode.objects.create(
+            user=user,
+            code_hash=code_hash(code),
+            issued_by=issued_by,
+            issued_at=now,
+            expires_at=now + ACTIVATION_CODE_VALID,
+        )
+        _event(user=user, kind=TwoFactorEventKind.CODE_ISSUED, actor=issued_by, at=now)
+    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
+
+
+def activation_code_valid(
+    *, user: User, code: str, now: datetime | None = None
+) -> ActivationCode | None:
+    """The user's outstanding, unexpired activation code that `code` is, or None."""
+    now = now or timezone.now()
+    normalised = activation_code_normalise(code)
+    if not normalised:
+        return None
+    for row in ActivationCode.objects.filter(
+        user=user, used_at=None, revoked_at=None, expires_at__gt=now
+    ):
+        if code_hash_matches(normalised, row.code_hash):
+            return row
+    return None
+
+
+def two_factor_enrol(
+    *,
+    user: User,
+    key: str,
+    code: str,
+    activation_code: str = "",
+    replacing: bool = False,
+) -> tuple[AuthenticatorDevice, list[str]]:
     """Confirm the authenticator app that shows `code` for `key`, and make the backup codes.
 
-    Refused if the user already has a confirmed device: a password alone must never add
-    a second one (replacing a device removes the old one first, with the password).
+    The password alone is never enough: the user proves more with a one-time
+    `activation_code` an administrator issued, or (`replacing`) with a session that the
+    device being replaced verified (the caller checks that). The activation code is
+    claimed with a conditional UPDATE, so it works once even for two requests at the same
+    time. Refused if the user already has a confirmed device.
     """
     step = totp_code_matches(key=key, code=code)
-    if step is None:
-        raise CodeMismatch
+    now = timezone.now()
     with transaction.atomic():
         # Serialises two enrolments of the same user.
         User.objects.select_for_update().filter(pk=user.pk).first()
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists():
             raise AlreadyEnrolled
-        TOTPDevice.objects.filter(user=user).delete()
+        activation = None
+        if not replacing:
+            activation = activation_code_valid(user=user, code=activation_code, now=now)
+            if activation is None:
+                raise ActivationRefused
+        if step is None:
+            raise CodeMismatch
+        if activation is not None:
+            claimed = ActivationCode.objects.filter(
+                pk=activation.pk, used_at=None, revoked_at=None, expires_at__gt=now
+            ).update(used_at=now)
+            if claimed != 1:
+                raise ActivationRefused
+        AuthenticatorDevice.objects.filter(user=user).delete()
         # The code used here is spent: the next login needs a later one.
-        device = TOTPDevice.objects.create(
-            user=user, name=DEVICE_NAME, key=key, confirmed=True, last_t=step
+        device = AuthenticatorDevice.objects.create(
+            user=user, name=DEVICE_NAME, key_sealed=seal(key), confirmed=True, last_t=step
         )
-        backup, _ = StaticDevice.objects.get_or_create(
+        backup, _ = BackupCodeDevice.objects.get_or_create(
             user=user, defaults={"name": DEVICE_NAME, "confirmed": True}
         )
         codes = backup_codes_new(device=backup)
+        _event(
+            user=user,
+            kind=TwoFactorEventKind.REPLACED if replacing else TwoFactorEventKind.ENROLLED,
+            actor=user,
+            at=now,
+        )
     return device, codes
 
 
 def backup_codes_regenerate(*, user: User) -> list[str]:
     """New backup codes; the old ones stop working."""
     with transaction.atomic():
-        backup, _ = StaticDevice.objects.get_or_create(
+        backup, _ = BackupCodeDevice.objects.get_or_create(
             user=user, defaults={"name": DEVICE_NAME, "confirmed": True}
         )
         return backup_codes_new(device=backup)
 
 
+def _devices_delete(*, user: User) -> None:
+    AuthenticatorDevice.objects.filter(user=user).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()
+
+
 def two_factor_remove(*, user: User, session_key: str) -> None:
     """Remove the authenticator and the backup codes, and end the user's other sessions:
     they were verified by the removed device (security.middleware.OTPSessionMiddleware
-    trusts a session's verification). The caller clears its own session's; with 2FA
-    required, the next page asks the user to set up a new one."""
+    trusts a session's verification). The caller clears its own session's; a new device
+    then needs an activation code, or the replacement allowance the caller gives a session
+    the removed device had verified."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        _devices_delete(user=user)
         user_sessions_end_others(user=user, session_key=session_key)
+        _event(user=user, kind=TwoFactorEventKind.REMOVED, actor=user)
+
+
+def two_factor_reset(*, user: User, actor: User) -> None:
+    """An administrator's reset (a lost phone): the user's authenticator, backup codes,
+    outstanding activation codes and sessions are gone; setting up a new authenticator
+    needs a new activation code."""
+    if not activation_code_may_issue(actor=actor, user=user):
+        raise NotAllowed
+    now = timezone.now()
+    with transaction.atomic():
+        _devices_delete(user=user)
+        ActivationCode.objects.filter(user=user, used_at=None, revoked_at=None).update(
+            revoked_at=now
+        )
+        user_sessions_end_others(user=user, session_key="")
+        _event(user=user, kind=TwoFactorEventKind.RESET, actor=actor, at=now)

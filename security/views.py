@@ -1,5 +1,6 @@
 import base64
 import math
+import time
 from binascii import unhexlify
 from typing import Any
 from uuid import UUID
@@ -21,14 +22,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from agencies.http import AuthenticatedRequest
 from security.forms import CodeForm, EnrolForm, PasswordConfirmForm
 from security.http import is_verified
+from security.models import AuthenticatorDevice, BackupCodeDevice
+from security.ratelimit import ACTIVATION, rate_limit_hit
 from security.selectors import (
+    backup_device_for_user,
     totp_device_for_user,
     two_factor_state,
     user_session_for_user,
@@ -36,6 +39,7 @@ from security.selectors import (
 )
 from security.services import (
     DEVICE_NAME,
+    ActivationRefused,
     AlreadyEnrolled,
     CodeMismatch,
     backup_codes_regenerate,
@@ -47,6 +51,14 @@ from security.services import (
 
 # The secret of an enrolment in progress: kept in the session, not in a half-made device.
 ENROL_KEY = "polku_totp_enrol_key"
+# Until when (Unix seconds) this session may set up a new authenticator without an
+# activation code: the user removed the device that had verified the session.
+REPLACE_UNTIL = "polku_totp_replace_until"
+REPLACE_SECONDS = 15 * 60
+
+
+class _Shown(Exception):
+    """The form already carries the error to show."""
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -76,9 +88,9 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        backup = StaticDevice.objects.filter(user=user, confirmed=True).first()
+        backup = backup_device_for_user(user=user)
         # Six digits are the app's; anything else can only be a backup code.
-        target: TOTPDevice | StaticDevice | None = (
+        target: AuthenticatorDevice | BackupCodeDevice | None = (
             device if code.isdigit() and len(code) == 6 else backup
         )
         if target is not None and not target.verify_is_allowed()[0]:
@@ -90,8 +102,8 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
             matched = verify_token(user, target.persistent_id, code) if target is not None else None
             if matched is not None:
                 otp_login(request, matched)
-                if isinstance(matched, StaticDevice):
-                    left = matched.token_set.count()
+                if isinstance(matched, BackupCodeDevice):
+                    left = matched.codes.count()
                     messages.warning(
                         request,
                         ngettext(
@@ -138,12 +150,35 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     key = request.session.get(ENROL_KEY)
     if not key:
         key = request.session[ENROL_KEY] = random_hex(20)
-    form = EnrolForm(request.POST or None)
+    replacing = request.session.get(REPLACE_UNTIL, 0) > time.time()
+    form = EnrolForm(request.POST or None, needs_activation=not replacing)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = two_factor_enrol(user=user, key=key, code=form.cleaned_data["code"])
+            if not replacing and not rate_limit_hit(rule=ACTIVATION, identity=str(user.pk)):
+                form.add_error(
+                    "activation_code",
+                    _("Too many attempts. Wait a quarter of an hour and try again."),
+                )
+                raise _Shown
+            device, codes = two_factor_enrol(
+                user=user,
+                key=key,
+                code=form.cleaned_data["code"],
+                activation_code=form.cleaned_data.get("activation_code", ""),
+                replacing=replacing,
+            )
+        except _Shown:
+            pass
         except AlreadyEnrolled:
             return redirect("two-factor-verify")
+        except ActivationRefused:
+            form.add_error(
+                "activation_code",
+                _(
+                    "The activation code is not valid: it is wrong, already used or older "
+                    "than 72 hours. Ask your administrator for a new one."
+                ),
+            )
         except CodeMismatch:
             form.add_error(
                 "code",
@@ -154,6 +189,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             )
         else:
             del request.session[ENROL_KEY]
+            request.session.pop(REPLACE_UNTIL, None)
             otp_login(request, device)
             return render(
                 request,
@@ -170,6 +206,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             "qr": _qr_svg(unsaved.config_url, _("QR code for the authenticator app")),
             "secret": _grouped(secret),
             "next": _next_url(request),
+            "needs_activation": not replacing,
         },
     )
 
@@ -221,13 +258,24 @@ def authenticator_remove(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("account-security")
     confirmed, form = _password_confirmed(request)
     if confirmed:
+        # A session the removed device verified proves more than the password: it may set
+        # up the new device without an activation code, for a while.
+        replacing = is_verified(request.user)
         two_factor_remove(user=request.user, session_key=request.session.session_key or "")
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
-        if settings.POLKU_REQUIRE_2FA:
-            messages.success(request, _("The authenticator was removed. Set up the new one now."))
-            return redirect("two-factor-enrol")
-        messages.success(request, _("The authenticator and the backup codes were removed."))
-        return redirect("account-security")
+        if replacing:
+            request.session[REPLACE_UNTIL] = int(time.time()) + REPLACE_SECONDS
+        if not replacing:
+            message = _(
+                "The authenticator was removed. To set up a new one, ask your administrator "
+                "for an activation code."
+            )
+        elif settings.POLKU_REQUIRE_2FA:
+            message = _("The authenticator was removed. Set up the new one now.")
+        else:
+            message = _("The authenticator and the backup codes were removed.")
+        messages.success(request, message)
+        return redirect("two-factor-enrol" if settings.POLKU_REQUIRE_2FA else "account-security")
     return render(
         request,
         "security/password_confirm.html",
@@ -235,8 +283,9 @@ def authenticator_remove(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "title": _("Remove or replace the authenticator"),
             "intro": _(
-                "The authenticator app and the backup codes stop working. When two-factor "
-                "login is required, you set up a new authenticator right away."
+                "The authenticator app and the backup codes stop working. Set up the new "
+                "authenticator within 15 minutes; later, or from a session you did not "
+                "verify with a code, it needs an activation code from your administrator."
             ),
             "button": _("Remove the authenticator"),
         },

@@ -1,10 +1,10 @@
 from binascii import unhexlify
 
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import User
-from security.services import two_factor_enrol
+from security.models import AuthenticatorDevice
+from security.services import activation_code_issue, two_factor_enrol
 
 
 def code_for(key: str, *, steps_ahead: int = 0) -> str:
@@ -13,7 +13,21 @@ def code_for(key: str, *, steps_ahead: int = 0) -> str:
     return f"{totp(unhexlify(key), step=30, t0=0, digits=6, drift=steps_ahead):06d}"
 
 
-def enrolled(user: User) -> tuple[TOTPDevice, list[str]]:
+def administrator() -> User:
+    admin, _created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return admin
+
+
+def activation_code(user: User) -> str:
+    """A one-time activation code for `user`, as the administrator issues it."""
+    return activation_code_issue(user=user, issued_by=administrator())
+
+
+def enrolled(user: User) -> tuple[AuthenticatorDevice, list[str]]:
     """The user with a confirmed authenticator and backup codes, as after the set-up."""
     key = "3132333435363738393031323334353637383930"
-    return two_factor_enrol(user=user, key=key, code=code_for(key))
+    return two_factor_enrol(
+        user=user, key=key, code=code_for(key), activation_code=activation_code(user)
+    )

@@ -8,7 +8,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from security.models import AuthenticatorDevice
 
 from ..conftest import DEMO_PASSWORD
 from .helpers import code_for, enrolled
@@ -22,7 +23,7 @@ def required(settings):
     settings.POLKU_REQUIRE_2FA = True
 
 
-def verified_client(device: TOTPDevice, steps_ahead: int = 1) -> Client:
+def verified_client(device: AuthenticatorDevice, steps_ahead: int = 1) -> Client:
     client = Client()
     client.post(reverse("login"), {"username": "tym.oulu", "password": DEMO_PASSWORD})
     device.refresh_from_db()
@@ -60,7 +61,7 @@ def test_a_device_deleted_in_the_admin_stops_verifying_within_five_minutes(requi
     with time_machine.travel(timezone.now(), tick=False) as clock:
         client = verified_client(device)
         assert client.get(reverse("inbox")).status_code == 200
-        TOTPDevice.objects.filter(user=personas["tym.oulu"]).delete()
+        AuthenticatorDevice.objects.filter(user=personas["tym.oulu"]).delete()
         assert client.get(reverse("inbox")).status_code == 200  # trusted for now
         clock.shift(datetime.timedelta(minutes=6))
         assert client.get(reverse("inbox"))["Location"].startswith(

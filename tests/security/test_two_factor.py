@@ -10,16 +10,16 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import User
 from security.middleware import TWO_FACTOR_EXEMPT
+from security.models import AuthenticatorDevice, BackupCode
+from security.sealing import code_hash_matches
 from security.views import ENROL_KEY
 
 from ..conftest import DEMO_PASSWORD
 from ..urlwalk import all_routes
-from .helpers import code_for, enrolled
+from .helpers import activation_code, code_for, enrolled
 
 pytestmark = pytest.mark.django_db
 
@@ -89,27 +89,45 @@ def test_enrolment_with_a_code_from_the_app(required, personas):
     assert page.context["secret"].replace(" ", "") == secret
     assert "otpauth" not in html  # only inside the QR code
     # Nothing is stored before the code confirms the app.
-    assert not TOTPDevice.objects.filter(user=personas["tym.oulu"]).exists()
+    assert not AuthenticatorDevice.objects.filter(user=personas["tym.oulu"]).exists()
 
-    wrong = client.post(ENROL, {"code": "000000" if code_for(key) != "000000" else "111111"})
+    activation = activation_code(personas["tym.oulu"])
+    wrong = client.post(
+        ENROL,
+        {
+            "activation_code": activation,
+            "code": "000000" if code_for(key) != "000000" else "111111",
+        },
+    )
     assert wrong.status_code == 200
     assert "code" in wrong.context["form"].errors
-    assert not TOTPDevice.objects.filter(user=personas["tym.oulu"]).exists()
-    assert "code" in client.post(ENROL, {"code": "12ab"}).context["form"].errors
+    assert not AuthenticatorDevice.objects.filter(user=personas["tym.oulu"]).exists()
+    bad = client.post(ENROL, {"activation_code": activation, "code": "12ab"})
+    assert "code" in bad.context["form"].errors
 
-    done = client.post(ENROL, {"code": code_for(key), "next": "/"})
+    # The activation code is typed as it comes, or in lower case without the dashes.
+    done = client.post(
+        ENROL,
+        {
+            "activation_code": activation.replace("-", "").lower(),
+            "code": code_for(key),
+            "next": "/",
+        },
+    )
     assert done.status_code == 200
     assert done.templates[0].name == "security/backup_codes.html"
     codes = done.context["codes"]
     assert len(codes) == len(set(codes)) == 10
-    device = TOTPDevice.objects.get(user=personas["tym.oulu"])
+    device = AuthenticatorDevice.objects.get(user=personas["tym.oulu"])
     assert device.confirmed
     assert device.key == key
-    assert set(
-        StaticToken.objects.filter(device__user=personas["tym.oulu"]).values_list(
-            "token", flat=True
+    hashes = list(
+        BackupCode.objects.filter(device__user=personas["tym.oulu"]).values_list(
+            "code_hash", flat=True
         )
-    ) == set(codes)
+    )
+    assert len(hashes) == 10
+    assert all(any(code_hash_matches(code, stored) for stored in hashes) for code in codes)
     assert ENROL_KEY not in client.session
     assert done["Cache-Control"].startswith("max-age=0")
     # Verified: every page opens now.
@@ -144,7 +162,7 @@ def test_a_password_alone_cannot_add_a_second_app(required, personas):
     assert client.get(ENROL)["Location"].startswith(VERIFY)
     assert client.post(ENROL, {"code": code_for(device.key, steps_ahead=1)}).status_code == 302
     assert ENROL_KEY not in client.session
-    assert list(TOTPDevice.objects.filter(user=personas["tym.oulu"])) == [device]
+    assert list(AuthenticatorDevice.objects.filter(user=personas["tym.oulu"])) == [device]
 
 
 def test_a_backup_code_works_once(required, personas):
@@ -153,7 +171,7 @@ def test_a_backup_code_works_once(required, personas):
     response = first.post(VERIFY, {"code": codes[0].upper()})
     assert response.status_code == 302
     assert first.get("/").status_code == 200
-    assert StaticToken.objects.filter(device__user=personas["tym.oulu"]).count() == 9
+    assert BackupCode.objects.filter(device__user=personas["tym.oulu"]).count() == 9
 
     second = password_login()
     again = second.post(VERIFY, {"code": codes[0]})
@@ -186,7 +204,7 @@ def test_next_stays_on_polku(required, personas):
     assert response["Location"] == reverse("home")
 
 
-def verified(username: str, personas) -> tuple[Client, TOTPDevice, list[str]]:
+def verified(username: str, personas) -> tuple[Client, AuthenticatorDevice, list[str]]:
     device, codes = enrolled(personas[username])
     client = password_login(username)
     assert client.post(VERIFY, {"code": codes[-1]}).status_code == 302
@@ -199,24 +217,28 @@ def test_new_backup_codes_need_the_password(required, personas):
     assert client.get(url).status_code == 200
     wrong = client.post(url, {"password": "not-the-password"})
     assert "password" in wrong.context["form"].errors
-    tokens = StaticToken.objects.filter(device__user=personas["tym.oulu"])
-    assert set(tokens.values_list("token", flat=True)) == set(old)
+    tokens = BackupCode.objects.filter(device__user=personas["tym.oulu"])
+    before = set(tokens.values_list("code_hash", flat=True))
+    assert len(before) == len(old)
     response = client.post(url, {"password": DEMO_PASSWORD})
     assert response.status_code == 200
     new = response.context["codes"]
     assert len(new) == 10
-    assert set(tokens.values_list("token", flat=True)) == set(new)
+    after = set(tokens.values_list("code_hash", flat=True))
+    assert len(after) == 10
+    assert not after & before
+    assert all(any(code_hash_matches(code, stored) for stored in after) for code in new)
 
 
 def test_replacing_the_app(required, personas):
     client, _device, _codes = verified("tym.oulu", personas)
     url = reverse("two-factor-remove")
     assert "password" in client.post(url, {"password": "nope"}).context["form"].errors
-    assert TOTPDevice.objects.filter(user=personas["tym.oulu"]).exists()
+    assert AuthenticatorDevice.objects.filter(user=personas["tym.oulu"]).exists()
     response = client.post(url, {"password": DEMO_PASSWORD})
     assert response["Location"] == ENROL
-    assert not TOTPDevice.objects.filter(user=personas["tym.oulu"]).exists()
-    assert not StaticToken.objects.filter(device__user=personas["tym.oulu"]).exists()
+    assert not AuthenticatorDevice.objects.filter(user=personas["tym.oulu"]).exists()
+    assert not BackupCode.objects.filter(device__user=personas["tym.oulu"]).exists()
     # The session's device is gone: the next page asks for the new app.
     assert client.get("/")["Location"].startswith(VERIFY)
     assert client.get(VERIFY)["Location"].startswith(ENROL)
@@ -240,4 +262,4 @@ def test_users_are_their_own(required, personas):
     enrolled(personas["rise.oulu"])
     client, _device, _codes = verified("tym.oulu", personas)
     client.post(reverse("two-factor-remove"), {"password": DEMO_PASSWORD})
-    assert TOTPDevice.objects.filter(user=User.objects.get(username="rise.oulu")).exists()
+    assert AuthenticatorDevice.objects.filter(user=User.objects.get(username="rise.oulu")).exists()

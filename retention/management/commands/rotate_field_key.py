@@ -7,7 +7,8 @@ from retention.keys import BATCH_SIZE, field_keys_rotate
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted field value with the newest key of FIELD_ENCRYPTION_KEYS "
+        "Re-encrypt every encrypted field value (identity codes, sealed TOTP keys) with the "
+        "newest key of FIELD_ENCRYPTION_KEYS "
         "(put the new key first, keep the old ones after it, run this, then drop the old "
         "keys). Safe to run again. BLIND_INDEX_KEY is not rotated by this."
     )
