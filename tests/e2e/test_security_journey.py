@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
 from pathways.models import Case
+from security.services import activation_code_issue
 
 from ..conftest import DEMO_PASSWORD
 
@@ -59,12 +60,26 @@ def test_a_persona_sets_up_two_factor_login_and_htmx_works_under_the_policy(
     expect(page.get_by_role("img", name="QR code for the authenticator app")).to_be_visible()
     assert_accessible(page)
 
-    # 2. The app's code (computed here from the key shown as text) confirms it ...
+    # 2. The password alone sets up nothing: the app's code (computed here from the key
+    # shown as text) needs the one-time activation code the administrator issued ...
     secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Code from the app").fill(code(secret))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#id_activation_code_error")).to_contain_text("This field is required")
+    page.get_by_label("Activation code").fill("AAAA-BBBB-CCCC")
+    page.get_by_label("Code from the app").fill(code(secret))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#id_activation_code_error")).to_contain_text(
+        "The activation code is not valid"
+    )
+    assert_accessible(page)
+    activation = activation_code_issue(user=personas["tym.oulu"], issued_by=personas["admin"])
+    page.get_by_label("Activation code").fill(activation)
     page.get_by_label("Code from the app").fill("000000" if code(secret) != "000000" else "111111")
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator("#id_code_error")).to_contain_text("The code does not match")
     assert_accessible(page)
+    page.get_by_label("Activation code").fill(activation)
     page.get_by_label("Code from the app").fill(code(secret))
     page.get_by_role("button", name="Confirm").click()
     # ... and the ten backup codes are shown once.
