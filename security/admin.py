@@ -1,4 +1,4 @@
-"""The administrator's side of two-factor login (ADR 16): issue a one-time activation
+"""The administrator's side of two-factor login (ADR 18): issue a one-time activation
 code, reset a user's devices, and read what happened. Everything goes through
 security.services; the secrets are never shown (a code only once, when it is issued)."""
 

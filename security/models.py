@@ -47,7 +47,7 @@ class UserSession(models.Model):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-# Two-factor login (ADR 16) -----------------------------------------------------------
+# Two-factor login (ADR 18) -----------------------------------------------------------
 # django-otp's Device keeps the session semantics (django_otp.login puts the device's
 # persistent id in the session; OTPSessionMiddleware trusts it), while the secrets are
 # stored sealed or hashed, never as django-otp's plugins store them.

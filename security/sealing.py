@@ -1,4 +1,4 @@
-"""Secrets of the second factor as a database dump must not hold them (ADR 16).
+"""Secrets of the second factor as a database dump must not hold them (ADR 18).
 
 TOTP keys are sealed: MultiFernet ciphertext under FIELD_ENCRYPTION_KEYS (the identity
 code's keys, referrals.identity), so `rotate_field_key` re-seals them with the newest key.

@@ -1,6 +1,6 @@
 """Enrolled users keep their authenticator: each django-otp TOTPDevice becomes an
 AuthenticatorDevice with the key sealed under FIELD_ENCRYPTION_KEYS, each StaticToken a
-hashed BackupCode, and the plain rows are deleted (ADR 16). Sessions verified by an old
+hashed BackupCode, and the plain rows are deleted (ADR 18). Sessions verified by an old
 device ask for a code again within five minutes (security.middleware.OTPSessionMiddleware).
 Backwards, the keys are unsealed into TOTPDevice rows; backup codes cannot come back (only
 their hashes exist) and the users make new ones."""
