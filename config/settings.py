@@ -273,7 +273,7 @@ CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A Redis that does not answer fails a publish in seconds, not minutes: the outbox
-    # rows wait for the drain (docs/adr/0016-outbox.md).
+    # rows wait for the drain (docs/adr/0020-outbox.md).
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "visibility_timeout": 3600,
         "socket_connect_timeout": 5,
@@ -314,7 +314,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": REMINDER_SCAN_INTERVAL_SECONDS},
     },
     # The e-mail outbox: hand out what is due and take back what dead senders held
-    # (docs/adr/0016-outbox.md).
+    # (docs/adr/0020-outbox.md).
     "outbox-drain": {
         "task": "notifications.outbox_drain",
         "schedule": 60,

@@ -1,4 +1,4 @@
-"""Tasks queued before the e-mail outbox (docs/adr/0016-outbox.md). Nothing queues them
+"""Tasks queued before the e-mail outbox (docs/adr/0020-outbox.md). Nothing queues them
 any more: the services write the invitations to the outbox in their own transaction.
 They stay for one release so that tasks still in a broker at the upgrade are delivered,
 through the outbox, once."""

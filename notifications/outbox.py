@@ -1,5 +1,5 @@
 """The e-mail outbox: nothing is lost, and a message goes out once unless a sender dies
-mid-send (docs/adr/0016-outbox.md).
+mid-send (docs/adr/0020-outbox.md).
 
 A service writes the message as an `OutboxMessage` row in the transaction of the change it
 follows (`outbox_add`). After the commit each row is handed to the worker as its own task
