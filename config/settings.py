@@ -185,6 +185,11 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+# The owner role that owns the tables and runs `migrate` on PostgreSQL; the web processes
+# and workers connect as the role of DATABASE_URL, which may only read and insert the
+# logs (dpo/roles.py, docs/adr/0019-logs-the-application-cannot-rewrite.md).
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL")
+DATABASE_OWNER = dj_database_url.parse(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.User"
@@ -337,6 +342,19 @@ CELERY_BEAT_SCHEDULE = {
     "retention-run": {
         "task": "retention.run",
         "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 20 * 3600},
+    },
+    # The logs' hash chain (dpo/, docs/adr/0019-logs-the-application-cannot-rewrite.md):
+    # rows are sealed a few minutes after they are written, and every chain is checked
+    # each night after retention has expired the old days.
+    "logs-seal": {
+        "task": "dpo.logs_seal",
+        "schedule": 300,
+        "options": {"expires": 300},
+    },
+    "logs-verify": {
+        "task": "dpo.logs_verify",
+        "schedule": crontab(hour=3, minute=30),
         "options": {"expires": 20 * 3600},
     },
 }

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
+from dpo.chain import SPECS, Problem
+from dpo.models import LogCheck, LogSeal
 from referrals.models import (
     Client,
     DataCategory,
@@ -191,3 +193,46 @@ def client_log_report(*, agency: Agency, client: Client) -> ClientLogReport:
         uses=uses,
         disclosures=disclosures,
     )
+
+
+# The logs' hash chain (docs/adr/0019-logs-the-application-cannot-rewrite.md) -----------
+
+
+@dataclass(frozen=True)
+class ChainSummary:
+    log: str
+    label: str
+    check: LogCheck | None  # the latest verification (nightly, or verify_logs)
+    sealed_until: datetime | None  # now, from the seals
+    unsealed: int  # rows written since then: not sealed yet
+    problem: str  # the check's problem in words, or ""
+
+
+def log_chains_for(*, agency: Agency) -> list[ChainSummary]:
+    """The state of the agency's two chains: four small queries, whatever the log's size."""
+    problems = {
+        Problem.ROW: _("A sealed row has been changed, removed or added."),
+        Problem.LINK: _("A seal has been removed or changed: the chain does not join."),
+        Problem.START: _("The chain's first seals have been removed before their time."),
+        Problem.UNSEALED: _("Rows older than the chain's start were never sealed."),
+    }
+    checks = {c.log: c for c in LogCheck.objects.filter(agency=agency)}
+    summaries = []
+    for kind, spec in SPECS.items():
+        newest = LogSeal.objects.filter(log=kind, agency=agency).order_by("-end").first()
+        rows = spec.model._default_manager.filter(**{spec.agency_field: agency.pk})
+        if newest is not None:
+            rows = rows.filter(at__gte=newest.end)
+        check = checks.get(kind)
+        problem = problems.get(Problem(check.problem)) if check and check.problem else None
+        summaries.append(
+            ChainSummary(
+                log=kind,
+                label=str(kind.label),
+                check=check,
+                sealed_until=newest.end if newest else None,
+                unsealed=rows.count(),
+                problem=str(problem or ""),
+            )
+        )
+    return summaries

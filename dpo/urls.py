@@ -5,6 +5,7 @@ from dpo import views
 urlpatterns = [
     path("data-protection/use-log/", views.use_log, name="dpo-use-log"),
     path("data-protection/disclosure-log/", views.disclosure_log, name="dpo-disclosure-log"),
+    path("data-protection/log-integrity/", views.log_integrity, name="dpo-log-integrity"),
     path(
         "data-protection/clients/<uuid:public_id>/",
         views.client_report,

@@ -25,6 +25,7 @@ from dpo.selectors import (
     client_for_dpo,
     client_log_report,
     disclosure_log_for,
+    log_chains_for,
     purpose_label,
     use_log_for,
 )
@@ -161,3 +162,14 @@ def client_report_pdf(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
 def client_report_csv(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     report = _report(request, public_id)
     return _download(report_csv(report), "text/csv; charset=utf-8", f"log-report-{public_id}.csv")
+
+
+@login_required
+def log_integrity(request: AuthenticatedRequest) -> HttpResponse:
+    """Whether the agency's logs are as they were sealed (the hash chain)."""
+    agency = dpo_agency(request)
+    return render(
+        request,
+        "dpo/log_integrity.html",
+        {"agency": agency, "chains": log_chains_for(agency=agency)},
+    )

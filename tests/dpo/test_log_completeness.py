@@ -201,6 +201,9 @@ CLASSIFIED: dict[str, Shows | str] = {
         "tietosuoja", then(mikko_in_oulus_use_log, lambda: reverse("dpo-use-log"))
     ),
     "dpo-disclosure-log": Shows("tietosuoja", lambda: reverse("dpo-disclosure-log")),
+    "dpo-log-integrity": NoClientData(
+        "the state of the logs' hash chain: counts, days and row numbers, no client"
+    ),
     "dpo-client-report": Shows("tietosuoja", on_mikko("dpo-client-report")),
     "dpo-client-report-pdf": Shows("tietosuoja", on_mikko("dpo-client-report-pdf")),
     "dpo-client-report-csv": Shows("tietosuoja", on_mikko("dpo-client-report-csv")),
