@@ -265,6 +265,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Oulun seutu is in its disclosure log): the DPO only, everyone else 403.
     "dpo-use-log": only({"tietosuoja": OK}, FORBIDDEN),
     "dpo-disclosure-log": only({"tietosuoja": OK}, FORBIDDEN),
+    "dpo-log-integrity": only({"tietosuoja": OK}, FORBIDDEN),
     "dpo-client-report": only({"tietosuoja": OK}, FORBIDDEN),
     "dpo-client-report-pdf": only({"tietosuoja": OK}, FORBIDDEN),
     "dpo-client-report-csv": only({"tietosuoja": OK}, FORBIDDEN),
