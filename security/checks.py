@@ -57,8 +57,9 @@ def development_secrets_refused(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     """Outside development, no key committed to this repository, no weak blind-index key
-    and no wildcard host: each is an error that stops the process from starting."""
-    if settings.DEBUG:
+    and no wildcard host: each is an error that stops the process from starting.
+    DEVELOPMENT, not DEBUG: test runners switch DEBUG off in development too."""
+    if settings.DEVELOPMENT:
         return []
     errors: list[CheckMessage] = []
     if settings.DEVELOPMENT_SECRET_KEY in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
