@@ -63,10 +63,23 @@ def run_request(*, user: User, agency: Agency) -> tuple[RetentionRun, bool]:
         if pending is not None:
             return pending, False
         run = RetentionRun.objects.create(requested_by=user, requested_agency=agency)
-        from retention.tasks import retention_run
-
-        transaction.on_commit(lambda: retention_run.delay(run.pk))
+        transaction.on_commit(lambda: _run_start(run_id=run.pk))
     return run, True
+
+
+def _run_start(*, run_id: int) -> None:
+    """Hand the run to the worker. A broker that cannot be reached is logged, never
+    raised: the request is saved, and the nightly run claims a waiting request."""
+    from retention.tasks import retention_run
+
+    try:
+        retention_run.delay(run_id)
+    except Exception:
+        logger.warning(
+            "retention: the broker did not take run %s; the nightly run will",
+            run_id,
+            exc_info=True,
+        )
 
 
 def _run_claim(*, run_id: int | None) -> RetentionRun | None:
@@ -80,7 +93,11 @@ def _run_claim(*, run_id: int | None) -> RetentionRun | None:
     try:
         with transaction.atomic():
             if run_id is None:
-                return RetentionRun.objects.create(status=RunStatus.RUNNING, started_at=now)
+                # The nightly run takes over a request that never reached a worker.
+                waiting = RetentionRun.objects.filter(status=RunStatus.REQUESTED).first()
+                if waiting is None:
+                    return RetentionRun.objects.create(status=RunStatus.RUNNING, started_at=now)
+                run_id = waiting.pk
             # A failed run is taken again by the task's own retry; all of it is idempotent.
             claimed = RetentionRun.objects.filter(
                 pk=run_id, status__in=[RunStatus.REQUESTED, RunStatus.FAILED]
