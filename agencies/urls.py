@@ -3,7 +3,6 @@ from django.urls import path
 from agencies import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("directory/", views.directory, name="directory"),
     path("directory/agencies/<uuid:public_id>/", views.agency_detail, name="agency-detail"),
     path("directory/contacts/new/", views.contact_person_edit, name="contact-person-new"),

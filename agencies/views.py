@@ -30,18 +30,6 @@ DIRECTORY_PAGE_SIZE = 25
 
 
 @login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    agency = request.acting.agency
-    context: dict[str, object] = {"agency": agency}
-    if agency is not None:
-        context["served_count"] = agency_served_municipalities(agency=agency).count()
-        context["my_contact_roles"] = contact_person_list().filter(
-            agency=agency, person=request.user
-        )
-    return render(request, "agencies/home.html", context)
-
-
-@login_required
 def directory(request: AuthenticatedRequest) -> HttpResponse:
     filterset = ContactPersonFilter(request.GET, queryset=contact_person_list(), request=request)
     valid = filterset.is_valid()

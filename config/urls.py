@@ -7,6 +7,7 @@ from health.views import healthz
 from security.views import PasswordChangeView
 
 urlpatterns = [
+    path("", include("worklist.urls")),
     path("", include("agencies.urls")),
     path("", include("referrals.urls")),
     path("", include("pathways.urls")),
