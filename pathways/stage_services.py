@@ -264,7 +264,7 @@ def release_record(*, case: Case, released_on: date, user: User, agency: Agency)
         raise ValidationError(
             {"released_on": _("The release cannot be before the path was started.")}
         )
-    locked = Case.objects.select_for_update().select_related("release").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("release").get(pk=case.pk)
     recorded = locked.release.released_on if locked.release else None
     if locked.release is not None and locked.release.released_by_id and recorded:
         raise ValidationError(
@@ -314,7 +314,7 @@ def release_dates_reached(*, day: date, batch: int = 500) -> int:
 
 @transaction.atomic
 def _release_day_reached(*, case_id: int, day: date) -> int:
-    case = Case.objects.select_for_update().select_related("release").get(pk=case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("release").get(pk=case_id)
     release = case.release
     if release is None or release.released_on is not None or release.expected_date > day:
         return 0
