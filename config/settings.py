@@ -483,6 +483,9 @@ POLKU_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "login-ip": (100, 600),
     "login-username": (20, 600),
     "search": (120, 60),
+    # Identity codes typed into the release form, per user: a Rise unit logs a few
+    # releases an hour, never dozens of codes.
+    "identity-lookup": (30, 3600),
     # Activation-code attempts per user when setting up two-factor login.
     "activation-code": (10, 900),
 }

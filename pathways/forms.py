@@ -71,6 +71,9 @@ class ReleaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.client: Client | None = None
+        # A client of another agency whose existence the answer gave away: the view
+        # use-logs it (Act 703/2023 §10), and the security middleware limits the asking.
+        self.other_agencys_client: Client | None = None
 
     def clean_hetu(self) -> str:
         value: str = self.cleaned_data["hetu"].strip().upper()
@@ -80,6 +83,7 @@ class ReleaseForm(forms.Form):
         client = client_find_by_index(hetu_index=blind_index(code))
         if client is not None:
             if client_access(agency=self.agency, client=client) is None:
+                self.other_agencys_client = client
                 raise forms.ValidationError(
                     _(
                         "This client is recorded by another agency. Ask them to refer the "

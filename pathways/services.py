@@ -15,6 +15,7 @@ from history.services import change_record
 from pathways.models import Case, CaseStage, CaseStatus
 from pathways.selectors import case_may_close, release_template_for, responsible_agencies
 from referrals.models import Client, Release
+from referrals.selectors import client_access
 from referrals.services import client_create, today
 
 RISE_KINDS = frozenset({AgencyKind.RISE_PRISON, AgencyKind.RISE_COMMUNITY_SANCTIONS})
@@ -84,6 +85,17 @@ def release_case_start(
     if rise_unit.kind not in RISE_KINDS:
         raise ValidationError({"rise_unit": _("Choose a prison or a community sanctions office.")})
     release_date_check(expected_date=expected_date)
+    if client is not None and client_access(agency=agency, client=client) is None:
+        # The form says so on its field; this keeps the rule for every other way in.
+        raise ValidationError(
+            {
+                "hetu": _(
+                    "This client is recorded by another agency. Ask them to refer the "
+                    "client to your agency."
+                )
+            },
+            code="not_yours",
+        )
     if client is None:
         if new_client is None:
             raise ValidationError(_("Find the client or give their details."))

@@ -68,6 +68,14 @@ def release_new(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The release was logged and the client's path started."))
             return redirect("case-detail", public_id=case.public_id)
+    if form.other_agencys_client is not None:
+        use_log_write(
+            user=request.user,
+            agency=agency,
+            clients=[(form.other_agencys_client, ["identity"])],
+            purpose=LogPurpose.IDENTITY_LOOKUP,
+            path=request.path,
+        )
     return render(request, "pathways/release_form.html", {"form": form})
 
 

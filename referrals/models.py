@@ -531,6 +531,7 @@ class LogPurpose(models.TextChoices):
     PLAN = "plan", _("Employment planning")
     MEETING = "meeting", _("Network meeting")
     SUPERVISION = "supervision", _("Data protection supervision")
+    IDENTITY_LOOKUP = "identity_lookup", _("Looking up an identity code")
 
 
 class UseLogEntry(models.Model):

@@ -20,7 +20,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from security.http import client_ip, ip_network, is_verified
-from security.ratelimit import LOGIN_IP, LOGIN_USERNAME, SEARCH, rate_limit_hit
+from security.ratelimit import (
+    IDENTITY_LOOKUP,
+    LOGIN_IP,
+    LOGIN_USERNAME,
+    SEARCH,
+    rate_limit_hit,
+)
 from security.services import LOGIN_AT, SEEN_AT, user_session_touch
 
 # Pages an unverified user may open: logging in and out, the verification itself, the
@@ -130,6 +136,14 @@ class RateLimitMiddleware:
             username = request.POST.get("username", "").strip().lower()
             if username:
                 hits.append((LOGIN_USERNAME, username))
+        elif (
+            name == "release-new"
+            and request.method == "POST"
+            and request.user.is_authenticated
+            and request.POST.get("hetu", "").strip()
+        ):
+            # Whether a code belongs to a client of another agency is an answer too.
+            hits.append((IDENTITY_LOOKUP, str(request.user.pk)))
         elif (
             name in SEARCH_PAGES
             and request.user.is_authenticated

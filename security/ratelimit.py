@@ -21,6 +21,7 @@ LOGIN_IP = "login-ip"
 LOGIN_USERNAME = "login-username"
 SEARCH = "search"
 ACTIVATION = "activation-code"
+IDENTITY_LOOKUP = "identity-lookup"
 
 
 def _key(rule: str, identity: str, window: int) -> str:
