@@ -21,4 +21,15 @@ urlpatterns = [
         views.session_end,
         name="session-end",
     ),
+    path("agency/people/", views.agency_people, name="agency-people"),
+    path(
+        "agency/people/<uuid:public_id>/activation-code/",
+        views.agency_person_code,
+        name="agency-person-code",
+    ),
+    path(
+        "agency/people/<uuid:public_id>/reset/",
+        views.agency_person_reset,
+        name="agency-person-reset",
+    ),
 ]

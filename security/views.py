@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -26,11 +28,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from agencies.http import AuthenticatedRequest
+from agencies.models import Agency, Role
 from security.forms import CodeForm, EnrolForm, PasswordConfirmForm
 from security.http import is_verified
 from security.models import AuthenticatorDevice, BackupCodeDevice
 from security.ratelimit import ACTIVATION, rate_limit_hit
 from security.selectors import (
+    agency_member_for_admin,
+    agency_members_two_factor,
     backup_device_for_user,
     totp_device_for_user,
     two_factor_state,
@@ -42,9 +47,12 @@ from security.services import (
     ActivationRefused,
     AlreadyEnrolled,
     CodeMismatch,
+    NotAllowed,
+    activation_code_issue,
     backup_codes_regenerate,
     two_factor_enrol,
     two_factor_remove,
+    two_factor_reset,
     user_session_end,
     user_sessions_end_others,
 )
@@ -331,3 +339,55 @@ def lockout(
         },
         status=429,
     )
+
+
+def _agency_admin(request: AuthenticatedRequest) -> Agency:
+    """The agency whose members the person administers: acting as its agency administrator."""
+    membership = request.acting.membership
+    if membership is None or membership.role != Role.AGENCY_ADMIN:
+        raise PermissionDenied
+    return membership.agency
+
+
+@login_required
+def agency_people(request: AuthenticatedRequest) -> HttpResponse:
+    """An agency administrator's list of its members and their second factor."""
+    agency = _agency_admin(request)
+    members = agency_members_two_factor(agency=agency, now=timezone.now())
+    return render(request, "security/agency_people.html", {"agency": agency, "members": members})
+
+
+@never_cache
+@login_required
+@require_POST
+def agency_person_code(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """Issue a member an activation code, shown once on this response and never stored."""
+    agency = _agency_admin(request)
+    member = agency_member_for_admin(agency=agency, public_id=public_id)
+    try:
+        code = activation_code_issue(user=member, issued_by=request.user)
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    return render(
+        request,
+        "security/agency_person_code.html",
+        {"agency": agency, "member": member, "code": code},
+    )
+
+
+@login_required
+@require_POST
+def agency_person_reset(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """Remove a member's authenticator, backup codes and sessions (a lost phone)."""
+    agency = _agency_admin(request)
+    member = agency_member_for_admin(agency=agency, public_id=public_id)
+    try:
+        two_factor_reset(user=member, actor=request.user)
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    messages.success(
+        request,
+        _("%(name)s's two-factor login was reset: they need a new activation code.")
+        % {"name": member.display_name},
+    )
+    return redirect("agency-people")

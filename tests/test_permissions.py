@@ -261,6 +261,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "backup-codes-new": dict.fromkeys(PERSONAS, REDIRECT),
     "two-factor-remove": dict.fromkeys(PERSONAS, REDIRECT),
     "session-end": dict.fromkeys(PERSONAS, POST_ONLY),
+    # No persona is an agency administrator (tests/security/test_agency_people.py).
+    "agency-people": dict.fromkeys(PERSONAS, FORBIDDEN),
+    "agency-person-code": dict.fromkeys(PERSONAS, POST_ONLY),
+    "agency-person-reset": dict.fromkeys(PERSONAS, POST_ONLY),
     # The data protection officer's log pages and Mikko's log report (his referral to
     # Oulun seutu is in its disclosure log): the DPO only, everyone else 403.
     "dpo-use-log": only({"tietosuoja": OK}, FORBIDDEN),
@@ -361,7 +365,7 @@ def plans_url(name: str, case: Case) -> str | None:
 def url_for(name: str, objs: dict[str, Any]) -> str:
     if (plans := plans_url(name, objs["case"])) is not None:
         return plans
-    if name in {"notification-open", "session-end"}:
+    if name in {"notification-open", "session-end", "agency-person-code", "agency-person-reset"}:
         # POST only: a GET is refused before the id is looked up, so any id will do.
         return reverse(name, args=[uuid.uuid4()])
     if name in {"stage-edit", "stage-delete"}:
