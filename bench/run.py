@@ -32,6 +32,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, User
+from bench.worklist import worklist_fill, worklist_filled
 from referrals.models import Referral
 
 
@@ -77,6 +78,21 @@ def measure(http: HttpClient, url: str, requests: int) -> tuple[float, float, fl
     )
 
 
+def logged_in(username: str) -> HttpClient:
+    http = HttpClient()
+    user = User.objects.get(username=username)
+    http.force_login(user)
+    # Production requires two-factor login: the session carries a verified device, as a
+    # real one would after the code was entered.
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return http
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=200_000)
@@ -97,6 +113,10 @@ def main() -> None:
         print(f"Filling: {args.clients} clients, {args.referrals} referrals", flush=True)
         fill(clients=args.clients, referrals=args.referrals)
         analyze()
+    if not worklist_filled():
+        print("Filling: release and Kela paths, plans, outcomes, meetings", flush=True)
+        worklist_fill()
+        analyze()
 
     oulu = Agency.objects.get(employment_area__code="24")
     inbox_size = Referral.objects.filter(recipient_agency=oulu).exclude(status="draft").count()
@@ -106,17 +126,7 @@ def main() -> None:
         .first()
     )
     assert referral is not None
-    http = HttpClient()
-    tiina = User.objects.get(username="tym.oulu")
-    http.force_login(tiina)
-    # Production requires two-factor login: the session carries a verified device, as a
-    # real one would after the code was entered.
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=tiina, name="bench", defaults={"confirmed": True}
-    )
-    session = http.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    http = logged_in("tym.oulu")
     pages = {
         "bare view (same middleware)": "/bench/bare/",
         "bare page (same middleware and layout)": "/bench/bare-page/",
@@ -128,6 +138,13 @@ def main() -> None:
         ),
         "referral page": f"/referrals/{referral.public_id}/",
         "client page": f"/clients/{referral.client.public_id}/",
+        "worklist (Oulun seutu)": "/",
+    }
+    # The worklist of other agencies: the prison that started all 30,000 release paths,
+    # and Kela with its 13,000 guidance paths.
+    others = {
+        "worklist (Oulu prison, all release paths)": ("rise.oulu", "/"),
+        "worklist (Kela)": ("kela.pohjoinen", "/"),
     }
     print(
         f"\nPostgreSQL {connection.cursor().connection.info.server_version}, "
@@ -143,6 +160,8 @@ def main() -> None:
     }
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False, POLKU_RATE_LIMITS=unlimited):
         results = {name: measure(http, url, args.requests) for name, url in pages.items()}
+        for name, (username, url) in others.items():
+            results[name] = measure(logged_in(username), url, args.requests)
     bare = results["bare view (same middleware)"][0]
     layout = results["bare page (same middleware and layout)"][0]
     for name, (median, p95, sql, queries) in results.items():
