@@ -468,8 +468,8 @@ def _referral_section(agency: Agency, today: date) -> Section:
             total=_count(source.rows),
             overdue_n=_count(source.rows.filter(source.overdue)),
             reference=F("release__case__reference"),
-            **_shown_columns(agency, "client_id"),
         )
+        .annotate(**_shown_columns(agency, "client_id"))
         .values(
             "public_id",
             "status",
