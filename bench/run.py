@@ -29,11 +29,13 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from agencies.models import Agency, User
 from bench.worklist import worklist_fill, worklist_filled
 from referrals.models import Referral
+from security.models import AuthenticatorDevice
+from security.sealing import seal
 
 
 class StatementTimer:
@@ -84,8 +86,8 @@ def logged_in(username: str) -> HttpClient:
     http.force_login(user)
     # Production requires two-factor login: the session carries a verified device, as a
     # real one would after the code was entered.
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, name="bench", defaults={"confirmed": True}
+    device, _created = AuthenticatorDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True, "key_sealed": seal(random_hex(20))}
     )
     session = http.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

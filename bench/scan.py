@@ -50,10 +50,11 @@ def cases_fill(*, cases: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO pathways_case (public_id, client_id, template_id, release_id,
-                started_by_id, started_by_user_id, status, anchor_date, outcome, outcome_note,
-                created_at)
-            SELECT gen_random_uuid(), r.client_id, %s, r.id, r.rise_unit_id, %s, 'active',
+            INSERT INTO pathways_case (public_id, reference, client_id, template_id,
+                release_id, started_by_id, started_by_user_id, status, anchor_date, outcome,
+                outcome_note, created_at)
+            SELECT gen_random_uuid(), 'S-' || lpad(upper(to_hex(r.id)), 8, '0'), r.client_id,
+                %s, r.id, r.rise_unit_id, %s, 'active',
                 %s::date - %s + (r.id %% %s)::int, '', '', now()
             FROM referrals_release r
             WHERE NOT EXISTS (SELECT 1 FROM pathways_case c WHERE c.release_id = r.id)
