@@ -13,7 +13,6 @@ from meetings.models import Invitee, Meeting
 from pathways.kela import kela_guidance_start
 from pathways.models import Case, CaseStage, PathwayTemplate, StageTemplate
 from pathways.selectors import template_latest
-from pathways.services import release_case_start
 from plans.models import EmploymentPlan, Outcome
 from plans.services import outcome_record, plan_start
 from referrals.models import (
@@ -26,26 +25,10 @@ from referrals.models import (
 )
 from referrals.services import referral_create, today
 
-from ..factories import ClientFactory, agency, basis, categories, user
+from ..factories import agency, basis, categories, user
+from ..pathways.path_helpers import DAY, SECTION_28
 
-DAY = datetime.timedelta(days=1)
-SECTION_28 = ("identity", "release", "service_needs")
 _serial = count(1)
-
-
-def oulu_case(days_to_release: int = 75, *, municipality: str = "Oulu") -> Case:
-    """Oulu prison logs a release; the employment area serving `municipality` answers
-    for the path's employment stages."""
-    area = "tym-tampere" if municipality == "Tampere" else "tym-oulu"
-    return release_case_start(
-        agency=agency("rise-prison"),
-        user=user("rise.oulu"),
-        client=ClientFactory(),
-        rise_unit=agency("rise-prison"),
-        expected_date=today() + days_to_release * DAY,
-        release_type="conditional",
-        municipality_after=agency(area).employment_area.municipalities.get(name_fi=municipality),
-    )
 
 
 def refer(

@@ -16,11 +16,10 @@ from referrals.services import referral_open, today
 from worklist.selectors import SECTION_SIZE, Section
 
 from ..factories import agency, user
+from ..pathways.path_helpers import DAY, oulu_case
 from .helpers import (
-    DAY,
     kela_case,
     move_anchor,
-    oulu_case,
     plan_started,
     refer,
     with_outcome,
