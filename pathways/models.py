@@ -88,8 +88,10 @@ class StageTemplate(LocalizedName):
     )
     # Path events (PathEvent values) that move a running case's stage by themselves:
     # the first starts a stage not yet started, the second completes one not yet settled.
-    start_events = models.JSONField(_("started by"), default=list, blank=True)
-    complete_events = models.JSONField(_("completed by"), default=list, blank=True)
+    start_events = models.JSONField(_("events that start the stage"), default=list, blank=True)
+    complete_events = models.JSONField(
+        _("events that complete the stage"), default=list, blank=True
+    )
 
     class Meta:
         ordering = ["template", "order"]
@@ -122,7 +124,7 @@ class ChecklistItem(LocalizedName):
     order = models.PositiveSmallIntegerField(_("order"))
     # The path event that ticks the item by itself, if any.
     ticked_on = models.CharField(
-        _("ticked by"), max_length=40, choices=PathEvent.choices, blank=True
+        _("event that ticks the item"), max_length=40, choices=PathEvent.choices, blank=True
     )
 
     class Meta:

@@ -42,17 +42,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checklistitem',
             name='ticked_on',
-            field=models.CharField(blank=True, choices=[('referral_sent', 'referral sent'), ('referral_opened', 'referral opened'), ('referral_accepted', 'referral accepted'), ('referral_returned', 'referral returned'), ('assessment_completed', 'service-need assessment completed'), ('release_recorded', 'release recorded'), ('plan_signed', 'employment plan signed'), ('plan_reviewed', 'employment plan reviewed'), ('meeting_held', 'network meeting held'), ('outcome_recorded', 'outcome recorded'), ('kela_registration_recorded', 'Kela registration recorded')], max_length=40, verbose_name='ticked by'),
+            field=models.CharField(blank=True, choices=[('referral_sent', 'referral sent'), ('referral_opened', 'referral opened'), ('referral_accepted', 'referral accepted'), ('referral_returned', 'referral returned'), ('assessment_completed', 'service-need assessment completed'), ('release_recorded', 'release recorded'), ('plan_signed', 'employment plan signed'), ('plan_reviewed', 'employment plan reviewed'), ('meeting_held', 'network meeting held'), ('outcome_recorded', 'outcome recorded'), ('kela_registration_recorded', 'Kela registration recorded')], max_length=40, verbose_name='event that ticks the item'),
         ),
         migrations.AddField(
             model_name='stagetemplate',
             name='complete_events',
-            field=models.JSONField(blank=True, default=list, verbose_name='completed by'),
+            field=models.JSONField(blank=True, default=list, verbose_name='events that complete the stage'),
         ),
         migrations.AddField(
             model_name='stagetemplate',
             name='start_events',
-            field=models.JSONField(blank=True, default=list, verbose_name='started by'),
+            field=models.JSONField(blank=True, default=list, verbose_name='events that start the stage'),
         ),
         migrations.CreateModel(
             name='CaseEvent',
