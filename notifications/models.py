@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationKind(models.TextChoices):
@@ -124,7 +125,7 @@ class OutboxMessage(models.Model):
     thread_order = models.IntegerField(_("order in thread"), default=0)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
     to = models.EmailField(_("recipient"), max_length=254)
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=300)
     body = models.TextField(_("body"))
     reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     calendar = models.TextField(_("calendar"), blank=True)
