@@ -28,7 +28,8 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = case_list_rows(agency=agency, cases=list(page), today=day)
-    shown = [(row.case.client_id, row.categories_shown) for row in rows if row.client_name]
+    # A release date shown without the name is client data too.
+    shown = [(row.case.client_id, row.categories_shown) for row in rows if row.categories_shown]
     if shown:
         use_log_write(
             user=request.user,

@@ -216,10 +216,17 @@ def _timeline_what(event: CaseEvent) -> str:
     return _("%(stage)s: %(change)s") % {"stage": stage, "change": change}
 
 
-def case_timeline_lines(*, case: Case, limit: int = TIMELINE_LINES) -> list[TimelineLine]:
-    """The newest lines of the case's timeline, in one query."""
+def case_timeline_lines(
+    *, case: Case, release_shown: bool = True, limit: int = TIMELINE_LINES
+) -> list[TimelineLine]:
+    """The newest lines of the case's timeline, in one query. Without `release_shown` the
+    lines of the release (its recording, the anchor stage's moves) are left out: their
+    time would give away the release date."""
     lines = []
-    events = CaseEvent.objects.filter(case=case).select_related("stage", "item")[:limit]
+    events = CaseEvent.objects.filter(case=case)
+    if not release_shown:
+        events = events.exclude(cause=PathEvent.RELEASE_RECORDED).exclude(stage__is_anchor=True)
+    events = events.select_related("stage", "item")[:limit]
     for event in events:
         if event.cause:
             label = PathEvent(event.cause).label

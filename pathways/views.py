@@ -33,9 +33,13 @@ from pathways.selectors import (
 from pathways.services import RISE_KINDS, case_close, case_reopen, release_case_start
 from pathways.stage_forms import AssignForm, ReleaseDateForm, SkipForm, stage_prefix
 from pathways.stage_services import case_stage_allowed_actions, release_date_may_move
+from referrals.events import PathEvent
 from referrals.models import LogPurpose
 from referrals.selectors import ClientAccess, client_card, client_referrals
 from referrals.services import today, use_log_write
+
+# Changes whose time is the release's own: not shown where the release date is withheld.
+RELEASE_ACTIONS = frozenset({"release recorded", f"path: {PathEvent.RELEASE_RECORDED}"})
 
 
 def _rise_agency(request: AuthenticatedRequest) -> Agency:
@@ -181,8 +185,12 @@ def case_page(
             if release_shown and case.release
             else None,
             "referrals": client_referrals(agency=agency, client=case.client),
-            "history": change_history(kind=ObjectKind.CASE, object_id=case.public_id),
-            "timeline_lines": case_timeline_lines(case=case),
+            "history": change_history(
+                kind=ObjectKind.CASE,
+                object_id=case.public_id,
+                hide_actions=() if windows_shown else RELEASE_ACTIONS,
+            ),
+            "timeline_lines": case_timeline_lines(case=case, release_shown=windows_shown),
             "may_record_release": may_move,
             # The recording agency, and the agency whose path this is (Kela refers its
             # guidance client to the employment area).

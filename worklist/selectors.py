@@ -188,16 +188,21 @@ class Worklist:
         )
 
     def clients_shown(self) -> list[tuple[int, list[str]]]:
-        """The clients whose identity the page shows, with the categories shown of each:
-        what the use log records (Act 703/2023 §10)."""
+        """The clients of whom the page shows data, with the categories shown of each:
+        what the use log records (Act 703/2023 §10). A date counted from the release is
+        release data even where the name is withheld."""
         shown: dict[int, set[str]] = {}
         for section in self.sections:
             for item in section.items:
-                if item.client_id is None or not item.client:
+                if item.client_id is None:
                     continue
-                codes = shown.setdefault(item.client_id, {DataCategory.IDENTITY})
+                codes: set[str] = set()
+                if item.client:
+                    codes.add(DataCategory.IDENTITY)
                 if item.release_dated and item.due is not None:
                     codes.add(DataCategory.RELEASE)
+                if codes:
+                    shown.setdefault(item.client_id, set()).update(codes)
         return [(client_id, sorted(codes)) for client_id, codes in shown.items()]
 
 
@@ -251,6 +256,22 @@ def _sees_client_q(agency: Agency, client: str) -> Q:
     return Q(**{f"{client}__in": own.union(permitted.order_by())}) & (
         Q(**{f"{client}__in": own}) | Q(Exists(grant))
     )
+
+
+def _release_visible_q(agency: Agency, client: str) -> Q:
+    """May the agency see the release of the client under `client` (its own client, or
+    an active grant of the category)? A release path's stage windows and follow-ups count
+    from the release date: an item that appears on the day a window opens, or sorts and
+    flags by it, would give the date away, so such items are listed only where it may be
+    seen (the case list shows the rest without dates)."""
+    through: Any = AccessGrant.categories.through
+    granted = through.objects.filter(
+        active_grants_q(prefix="accessgrant__"),
+        accessgrant__agency=agency,
+        accessgrant__client_id=OuterRef(client),
+        datacategory__code=DataCategory.RELEASE,
+    )
+    return Q(**{f"{client}__recorded_by": agency}) | Q(Exists(granted))
 
 
 def _leads(agency: Agency) -> bool:
@@ -308,6 +329,10 @@ def _stages(agency: Agency, today: date) -> _Source:
             stage__is_anchor=False,
         )
         .exclude(case__template__code=PathwayTemplate.KELA_GUIDANCE)
+        .filter(
+            ~Q(case__template__anchor=AnchorKind.RELEASE_DATE)
+            | _release_visible_q(agency, "case__client")
+        )
         .alias(opens=AddDays(F("case__anchor_date"), F("stage__window_start")))
         .filter(opens__lte=today)
         .filter(_sees_client_q(agency, "case__client"))
@@ -358,6 +383,7 @@ def _follow_ups(agency: Agency, today: date) -> _Source:
         Case.objects.filter(pk__in=cases, template__anchor=AnchorKind.RELEASE_DATE)
         .filter(Exists(Outcome.objects.filter(case_id=OuterRef("pk"))))
         .filter(_sees_client_q(agency, "client"))
+        .filter(_release_visible_q(agency, "client"))
         .annotate(
             next_months=SqlCase(
                 *(When(missing(months), then=Value(months)) for months in FollowUp.MONTHS),

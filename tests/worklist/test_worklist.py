@@ -277,21 +277,29 @@ def test_the_name_only_where_the_identity_is_disclosed(login):
     page = response.content.decode()
     assert f"{case.client.last_name}, {case.client.first_name}" not in page
     assert "Client (not disclosed)" in page
-    assert UseLogEntry.objects.filter(client=case.client).count() == before
+    # The window's date is release data of that client even without the name.
+    assert UseLogEntry.objects.filter(client=case.client).count() == before + 1
+    assert UseLogEntry.objects.filter(client=case.client).latest("pk").categories == ["release"]
 
 
-def test_no_window_date_where_the_release_is_not_disclosed(login):
+def test_no_release_path_stage_where_the_release_is_not_disclosed(login):
+    """The day a stage would appear, its place in the order and its overdue flag all
+    count from the release date: without the release category the stage is not listed
+    (the case list shows the path without dates)."""
     case = move_anchor(oulu_case(), today() + 40 * DAY)
     refer(case, codes=("identity",))
     response = in_english(login, "tym.oulu").get(reverse("home"))
-    stage = next(i for i in sections(response)["stages"].items if i.client_id == case.client_id)
-    assert stage.client == f"{case.client.last_name}, {case.client.first_name}"
-    assert stage.due is None
-    assert not stage.overdue
-    assert "Date not disclosed" in response.content.decode()
-    # Only the identity was shown: the use log says so.
-    entry = UseLogEntry.objects.filter(client=case.client).latest("pk")
-    assert entry.categories == ["identity"]
+    found = sections(response)
+    assert any(i.client_id == case.client_id for i in found["referrals"].items)
+    assert not any(i.client_id == case.client_id for i in found["stages"].items)
+    # With the release disclosed, the same stage is listed with its date.
+    disclosed = move_anchor(oulu_case(), today() + 40 * DAY)
+    refer(disclosed)
+    response = in_english(login, "tym.oulu").get(reverse("home"))
+    stage = next(
+        i for i in sections(response)["stages"].items if i.client_id == disclosed.client_id
+    )
+    assert stage.due is not None
 
 
 def test_the_page_use_logs_the_clients_it_names(login):
