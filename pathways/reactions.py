@@ -198,7 +198,13 @@ def case_event_undo(
 
 
 def referral_event_react(referral: Referral, event: str, user: User, agency: Agency) -> None:
-    """Registered with referrals.events: a referral's move is an event of its path."""
+    """Registered with referrals.events: a referral's move is an event of its path when
+    the referral goes to an agency that answers for a stage of it. A referral about the
+    same release to the wellbeing county or an NGO (by consent) is not the path's
+    referral: its acceptance must not start the employment area's stages."""
     case = case_for_referral(referral=referral)
-    if case is not None:
-        case_event_react(case=case, event=event, user=user, agency=agency)
+    if case is None:
+        return
+    if not case.stages.filter(responsible_agency_id=referral.recipient_agency_id).exists():
+        return
+    case_event_react(case=case, event=event, user=user, agency=agency)

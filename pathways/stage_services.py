@@ -1,6 +1,7 @@
 """Writes of a case's stages and its release date. Each function is one transaction; a
 stage's status changes only along TRANSITIONS, by the agency that answers for the stage."""
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ from referrals.events import PathEvent
 from referrals.models import Release
 from referrals.services import today
 
+logger = logging.getLogger(__name__)
 S = StageStatus
 # Status -> the named moves allowed from it and the status each leads to.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -222,7 +224,8 @@ def release_date_move(*, case: Case, expected_date: date, user: User, agency: Ag
     locked = Case.objects.select_for_update().get(pk=case.pk)
     # A release taken to have happened because its day came, unconfirmed, was postponed:
     # the client is still inside, so what Polku moved on that day is undone.
-    if Release.objects.filter(
+    # Moved to a day still to come, that is: a correction to an earlier day keeps it.
+    if expected_date > today() and Release.objects.filter(
         case=locked, released_by__isnull=True, released_on__isnull=False
     ).update(released_on=None):
         case_event_undo(case=locked, event=PathEvent.RELEASE_RECORDED, user=user, agency=agency)
@@ -295,6 +298,7 @@ def release_dates_reached(*, day: date, batch: int = 500) -> int:
     Works from the database, so a missed run catches up; each case is its own transaction,
     and a case already recorded is never recorded twice. Returns how many were recorded."""
     done = 0
+    failed: set[int] = set()
     while True:
         ids = list(
             Case.objects.filter(
@@ -303,13 +307,20 @@ def release_dates_reached(*, day: date, batch: int = 500) -> int:
                 release__expected_date__lte=day,
                 release__released_on__isnull=True,
             )
+            .exclude(pk__in=failed)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch]
         )
         if not ids:
             return done
         for case_id in ids:
-            done += _release_day_reached(case_id=case_id, day=day)
+            try:
+                done += _release_day_reached(case_id=case_id, day=day)
+            except Exception:
+                # One case that cannot move must not stop the reminders of all the others;
+                # it is tried again on the next scan.
+                logger.exception("release day of case %s could not be recorded", case_id)
+                failed.add(case_id)
 
 
 @transaction.atomic

@@ -290,9 +290,10 @@ class Release(models.Model):
     # The day the client was released: confirmed by Rise (released_by set), or taken to be
     # the expected date once that day has come and nobody has confirmed it.
     released_on = models.DateField(_("released on"), null=True, blank=True)
+    # PROTECT: a confirmed release must not turn into a presumed one with its recorder.
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -313,6 +314,12 @@ class Release(models.Model):
                 condition=Q(released_on__isnull=True),
                 name="release_unrecorded",
             ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_by__isnull=True) | Q(released_on__isnull=False),
+                name="release_confirmed_has_day",
+            )
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from agencies.models import Municipality
+from pathways import stage_services
 from pathways.kela import case_outcome_record, kela_guidance_start
 from pathways.models import (
     Case,
@@ -36,8 +37,9 @@ from pathways.stage_services import (
 from pathways.template_services import stage_save, template_publish, template_version_new
 from referrals.events import PathEvent
 from referrals.identity import hetu_make
-from referrals.models import Client, ReleaseType
+from referrals.models import Client, ConsentMethod, LegalBasis, ReleaseType
 from referrals.services import (
+    consent_record,
     referral_accept,
     referral_create,
     referral_open,
@@ -467,3 +469,78 @@ def test_a_kela_outcome_without_registration_completes_only_the_outcome_stage(pe
     assert after["Apply for primary benefits and register as a full-time job seeker"] == (
         S.NOT_STARTED
     )
+
+
+def test_the_release_lines_are_withheld_where_the_release_date_is(personas, login):
+    """The time Polku recorded a release is the release date: an agency that may not see
+    the release (the county, by consent) sees neither those timeline lines nor the
+    history's record of them."""
+    mikko = Case.objects.get(client__last_name="Mäkinen")
+    case_event_react(case=mikko, event=PathEvent.RELEASE_RECORDED, user=None, agency=None)
+    with translation.override("fi"):
+        cause = gettext("Polku: %(event)s") % {"event": PathEvent.RELEASE_RECORDED.label}
+    url = reverse("case-detail", args=[mikko.public_id])
+    county = login("hva.pohjois").get(url)
+    assert county.status_code == 200
+    assert cause not in county.content.decode()
+    assert not any(line.cause == cause for line in county.context["timeline_lines"])
+    assert not any(
+        change.action == "path: release_recorded" for change in county.context["history"]
+    )
+    employment = login("tym.oulu").get(url)
+    assert cause in employment.content.decode()
+    assert any(
+        change.action == "path: release_recorded" for change in employment.context["history"]
+    )
+
+
+def test_a_referral_to_an_agency_without_a_stage_does_not_move_the_path(personas):
+    """Rise's consent-based referral about the same release to the wellbeing county: its
+    acceptance is not the employment area's."""
+    case = new_case()
+    consent_record(
+        client=case.client,
+        agency=agency("rise-prison"),
+        user=user("rise.oulu"),
+        recipient_agency=agency("hva-pohjois"),
+        recipient_kind="",
+        categories=categories("identity", "service_needs"),
+        given_on=today(),
+        method=ConsentMethod.WRITTEN,
+        valid_until=None,
+    )
+    referral = referral_create(
+        client=case.client,
+        sender=agency("rise-prison"),
+        user=user("rise.oulu"),
+        recipient_agency=agency("hva-pohjois"),
+        recipient_person=None,
+        basis=LegalBasis.objects.get(is_consent=True),
+        categories=categories("identity", "service_needs"),
+        message="Sosiaalityön tuki",
+        release=case.release,
+    )
+    county = agency("hva-pohjois")
+    referral_accept(
+        referral=referral, user=user("hva.pohjois"), agency=county, assignee=user("hva.pohjois")
+    )
+    assert set(statuses(case).values()) == {S.NOT_STARTED}
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_one_case_that_cannot_move_does_not_stop_the_others(personas, monkeypatch):
+    first, second = new_case(days=2), new_case(days=2)
+    day = today() + datetime.timedelta(days=2)
+    real = stage_services._release_day_reached
+
+    def broken_for_first(*, case_id: int, day: datetime.date) -> int:
+        if case_id == first.pk:
+            raise RuntimeError("a template that cannot move")
+        return real(case_id=case_id, day=day)
+
+    monkeypatch.setattr(stage_services, "_release_day_reached", broken_for_first)
+    assert release_dates_reached(day=day) >= 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.release.released_on is None  # tried again on the next scan
+    assert second.release.released_on == day
