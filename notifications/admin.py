@@ -25,7 +25,11 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description=_("Send the failed e-mails again"), permissions=["view"])
+    def has_send_permission(self, request: HttpRequest) -> bool:
+        """Sending again is a change to the message's state, not a look at it."""
+        return bool(request.user.has_perm("notifications.change_outboxmessage"))
+
+    @admin.action(description=_("Send the failed e-mails again"), permissions=["send"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         from notifications.outbox import outbox_retry
 

@@ -201,10 +201,21 @@ def activation_code_may_issue(*, actor: User, user: User) -> bool:
     themselves: that would be the password alone again."""
     if actor.pk == user.pk or not actor.is_active:
         return False
-    if actor.is_superuser or (actor.is_staff and actor.has_perm("security.add_activationcode")):
+    if actor.is_superuser:
         return True
+    if user.is_superuser:
+        # Only a superuser resets a superuser: anyone else could take over the account.
+        return False
+    if actor.is_staff and actor.has_perm("security.add_activationcode"):
+        return True
+    if user.is_staff:
+        return False
     admin_of = Membership.objects.filter(user=actor, role=Role.AGENCY_ADMIN).values("agency")
-    return Membership.objects.filter(user=user, agency__in=admin_of).exists()
+    targets = Membership.objects.filter(user=user, agency__in=admin_of)
+    # Nor does an agency administrator reset another agency administrator.
+    return targets.exists() and not Membership.objects.filter(
+        user=user, role=Role.AGENCY_ADMIN
+    ).exists()
 
 
 def activation_code_issue(*, user: User, issued_by: User) -> str:

@@ -73,3 +73,17 @@ def test_only_an_agency_administrator_has_the_page(login, username):
     tiina = user("tym.oulu")
     assert client.get(reverse("agency-people")).status_code == 403
     assert client.post(reverse("agency-person-code", args=[tiina.public_id])).status_code == 403
+
+
+def test_an_agency_administrator_cannot_take_over_an_administrator(client, keeper):
+    """Staff, superusers and other agency administrators are out of an agency
+    administrator's reach: a code for them would hand over their account."""
+    other_keeper = User.objects.create_user(username="toinen.paakayttaja")
+    Membership.objects.create(user=other_keeper, agency=agency("tym-oulu"), role=Role.AGENCY_ADMIN)
+    staff = User.objects.create_user(username="yllapito.oulu", is_staff=True)
+    Membership.objects.create(user=staff, agency=agency("tym-oulu"), role=Role.STAFF)
+    as_keeper(client, keeper)
+    for target in (other_keeper, staff):
+        response = client.post(reverse("agency-person-code", args=[target.public_id]))
+        assert response.status_code == 403, target.username
+        assert not ActivationCode.objects.filter(user=target).exists()
