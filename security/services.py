@@ -213,9 +213,10 @@ def activation_code_may_issue(*, actor: User, user: User) -> bool:
     admin_of = Membership.objects.filter(user=actor, role=Role.AGENCY_ADMIN).values("agency")
     targets = Membership.objects.filter(user=user, agency__in=admin_of)
     # Nor does an agency administrator reset another agency administrator.
-    return targets.exists() and not Membership.objects.filter(
-        user=user, role=Role.AGENCY_ADMIN
-    ).exists()
+    return (
+        targets.exists()
+        and not Membership.objects.filter(user=user, role=Role.AGENCY_ADMIN).exists()
+    )
 
 
 def activation_code_issue(*, user: User, issued_by: User) -> str:
