@@ -7,7 +7,9 @@ A running case reacts by the template version it started on.
 
 A reaction only moves a stage forward from where it stands: it starts a stage that is not
 started and completes one that is not done or skipped. A stage a person has already
-completed, skipped or reopened by hand is left as it is, and an item ticked by hand stays.
+completed or skipped is left as it is, and an item ticked by hand stays. A stage a person
+reopened is in progress again, so a later event that completes it does so: the event
+says the work is done.
 """
 
 from django.db import transaction
