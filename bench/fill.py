@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, EmploymentArea, Municipality, Role, User
 from agencies.services import agency_create, membership_set
-from referrals.identity import blind_index, encrypt, hetu_make
+from referrals.clients.identity import blind_index, encrypt, hetu_make
 from referrals.models import (
     AccessGrant,
     Client,

@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from agencies.models import EmailDelivery, User
 from notifications.models import Notification, ReminderClaim
+from pathways.cases.selectors import template_latest
 from pathways.models import Case, PathwayTemplate
-from pathways.selectors import template_latest
 from plans.reminders import reminders_scan_all
 from referrals.models import Release
 

@@ -37,8 +37,8 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Municipality, User
 from bench.fill import FIRST_NAMES, area_agencies, log, surname
 from meetings.models import Invitee, Meeting
+from pathways.cases.selectors import template_latest
 from pathways.models import Case, PathwayTemplate
-from pathways.selectors import template_latest
 from referrals.models import (
     AccessGrant,
     Client,

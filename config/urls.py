@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("pathways.urls")),
     path("", include("plans.urls")),
     path("", include("notifications.urls")),
-    path("", include("meetings.calendar_urls")),
+    path("", include("meetings.calendar.urls")),
     path("", include("meetings.urls")),
     path("", include("dpo.urls")),
     path("", include("retention.urls")),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from dpo.selectors import client_find_for_dpo
-from referrals.identity import blind_index, hetu_normalise
+from referrals.clients.identity import blind_index, hetu_normalise
 from referrals.models import Client
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Region, User
-from meetings.gathering_services import (
+from meetings.gatherings.services import (
     GatheringData,
     ProgrammeItemData,
     gathering_create,
@@ -15,7 +15,7 @@ from meetings.gathering_services import (
 from meetings.models import Gathering, Meeting
 from meetings.services import InviteeSpec, meeting_minutes_record, meeting_schedule
 from pathways.demo import CASES
-from referrals.identity import blind_index, hetu_make
+from referrals.clients.identity import blind_index, hetu_make
 from referrals.selectors import client_find_by_index
 
 DAY = timedelta(days=1)

@@ -2,7 +2,7 @@
 meeting as a calendar event.
 
 A meeting belongs to a case, so seeing it needs access to the case's client
-(pathways.selectors.case_for_agency) and, on top of that, being the organising agency or
+(pathways.cases.selectors.case_for_agency) and, on top of that, being the organising agency or
 an invited one: another agency working with the same client does not see the meetings it
 was not asked to.
 """
@@ -37,8 +37,8 @@ from meetings.ical import (
     EventSpec,
 )
 from meetings.models import EventStatus, Invitee, Meeting, Registration, Rsvp
+from pathways.cases.selectors import case_for_agency
 from pathways.models import Case
-from pathways.selectors import case_for_agency
 from plans.models import DOMAIN_CATEGORY, Assessment, Domain
 from plans.selectors import assessment_suggested_agencies
 from referrals.models import AccessGrant

@@ -35,8 +35,8 @@ from meetings.selectors import (
 from notifications.models import NotificationKind
 from notifications.services import notifications_create
 from notifications.texts import case_params
+from pathways.cases.reactions import case_event_react
 from pathways.models import Case
-from pathways.reactions import case_event_react
 from plans.models import EmploymentPlan
 from plans.services import plan_action_add, plan_start
 from referrals.events import PathEvent

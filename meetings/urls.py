@@ -2,7 +2,7 @@ from django.urls import path
 
 from meetings import views
 
-# Case network meetings. Gatherings and the calendar are in meetings/calendar_urls.py.
+# Case network meetings. Gatherings and the calendar are in meetings/calendar/urls.py.
 urlpatterns = [
     path("cases/<uuid:public_id>/meetings/new/", views.meeting_new, name="meeting-new"),
     path("meetings/<uuid:public_id>/", views.meeting_detail, name="meeting-detail"),

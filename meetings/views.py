@@ -57,8 +57,8 @@ from meetings.services import (
     meeting_update,
     rsvp_set,
 )
+from pathways.cases.selectors import case_for_agency
 from pathways.models import Case
-from pathways.selectors import case_for_agency
 from plans.models import PLAN_CATEGORY
 from plans.selectors import client_agencies, plan_rights
 from referrals.models import DataCategory, LogPurpose

@@ -7,12 +7,12 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Pathways and cases")
 
     def ready(self) -> None:
-        from pathways.reactions import referral_event_react
+        from pathways.cases.reactions import referral_event_react
         from referrals.events import referral_reaction_register
 
         referral_reaction_register(referral_event_react)
 
-        from pathways import case_links
+        from pathways.cases import links as case_links
 
         # What the referral pages and the notification list show of a case.
         case_links.register()

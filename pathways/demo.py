@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from agencies.models import Agency, Municipality, User
-from pathways.services import release_case_start
-from referrals.identity import blind_index, hetu_make
+from pathways.cases.services import release_case_start
+from referrals.clients.identity import blind_index, hetu_make
 from referrals.models import (
     Client,
     ConsentMethod,

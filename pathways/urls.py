@@ -1,6 +1,10 @@
 from django.urls import path
 
-from pathways import case_list_views, kela_views, stage_views, template_views, views
+from pathways.cases import list_views as case_list_views
+from pathways.cases import views
+from pathways.kela import views as kela_views
+from pathways.stages import views as stage_views
+from pathways.templates import views as template_views
 
 urlpatterns = [
     path("cases/", case_list_views.case_list_view, name="case-list"),

@@ -28,7 +28,7 @@ from plans.services import (
     plan_start,
     plan_version_freeze,
 )
-from referrals.identity import blind_index, hetu_make
+from referrals.clients.identity import blind_index, hetu_make
 from referrals.selectors import client_find_by_index
 from referrals.services import today
 

@@ -1,5 +1,5 @@
 """Reminders of the employment plan and the outcome follow-up, computed from the database
-on every scan like the case reminders (pathways.reminders), and the scan itself: it lives
+on every scan like the case reminders (pathways.cases.reminders), and the scan itself: it lives
 here, at the top of the layers it reads, so that it can chain the reminders of every one.
 
 What is due, and to whom (the employment area that leads the plan is the agency that
@@ -36,8 +36,8 @@ from agencies.selectors import AgencyPeople, agency_people
 from notifications.models import NotificationKind
 from notifications.services import Due, reminders_deliver
 from notifications.texts import case_params
+from pathways.cases.reminders import CATCH_UP_DAYS, case_reminders_due
 from pathways.models import AnchorKind, Case, CaseStatus
-from pathways.reminders import CATCH_UP_DAYS, case_reminders_due
 from plans.models import EmploymentPlan, FollowUp, Outcome, PlanAction
 from plans.selectors import (
     OPEN_ACTION,

@@ -1,6 +1,6 @@
 """Reads of assessments, plans and outcomes, always on behalf of one agency.
 
-Who sees what (on top of pathways.selectors.case_for_agency, which decides whether the
+Who sees what (on top of pathways.cases.selectors.case_for_agency, which decides whether the
 agency sees the case at all):
 
 - An assessment entry belongs to its domain's data category (DOMAIN_CATEGORY). Another
@@ -29,8 +29,8 @@ from django.utils.translation import get_language
 
 from agencies.models import Agency, AgencyKind, ContactPerson, Membership, Role, User
 from agencies.selectors import serves_q
+from pathways.cases.selectors import case_for_agency
 from pathways.models import Case, CaseStage
-from pathways.selectors import case_for_agency
 from plans.models import (
     DOMAIN_CATEGORY,
     PLAN_CATEGORY,
@@ -167,7 +167,7 @@ def plan_rights_for(*, case: Case, agency: Agency, user: User) -> PlanRights | N
 def case_and_rights(
     *, agency: Agency | None, public_id: UUID, role: str | None
 ) -> tuple[Case, PlanRights]:
-    """The one access helper of these pages: the case as pathways.selectors.case_for_agency
+    """The one access helper of these pages: the case as pathways.cases.selectors.case_for_agency
     gives it (or 404), with the agency's rights on its assessment and plan."""
     case, access = case_for_agency(agency=agency, public_id=public_id)
     return case, plan_rights(case=case, access=access, role=role)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, User
 from history.models import ObjectKind
 from history.services import change_record
+from pathways.cases.reactions import case_event_react
+from pathways.cases.services import years_ahead
 from pathways.models import Case
-from pathways.reactions import case_event_react
-from pathways.services import years_ahead
 from plans.models import (
     ActionStatus,
     Assessment,

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from pathways.stage_services import release_dates_reached
+from pathways.stages.services import release_dates_reached
 from plans.reminders import reminders_scan_all
 
 

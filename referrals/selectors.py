@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from notifications.models import Notification
-from referrals.identity import decrypt
+from referrals.clients.identity import decrypt
 from referrals.models import (
     AccessGrant,
     Client,

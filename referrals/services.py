@@ -17,8 +17,8 @@ from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
 from history.models import ObjectKind
 from history.services import change_record
+from referrals.clients.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
 from referrals.events import referral_event_announce
-from referrals.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
 from referrals.models import (
     AccessGrant,
     Client,

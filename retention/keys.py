@@ -13,11 +13,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import models, transaction
 
-from referrals.identity import field_cipher
+from referrals.clients.identity import field_cipher
 from referrals.models import Client
 from security.models import AuthenticatorDevice
 
-# Every field written with referrals.identity.encrypt, as (model, field name): the
+# Every field written with referrals.clients.identity.encrypt, as (model, field name): the
 # identity code, and the sealed TOTP keys of the authenticators (security.sealing.seal).
 ENCRYPTED_FIELDS: tuple[tuple[type[models.Model], str], ...] = (
     (Client, "hetu_encrypted"),

@@ -1,7 +1,7 @@
 """Secrets of the second factor as a database dump must not hold them (ADR 18).
 
 TOTP keys are sealed: MultiFernet ciphertext under FIELD_ENCRYPTION_KEYS (the identity
-code's keys, referrals.identity), so `rotate_field_key` re-seals them with the newest key.
+code's keys, referrals.clients.identity), so `rotate_field_key` re-seals them with the newest key.
 Backup codes and activation codes are only hashed: an HMAC-SHA256 under a key derived from
 DJANGO_SECRET_KEY, with a random salt per code. The codes are random (40 and 60 bits), and
 without the secret key a dump gives nothing to test a guess against offline.
@@ -12,7 +12,7 @@ import secrets
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from referrals.identity import decrypt, encrypt
+from referrals.clients.identity import decrypt, encrypt
 
 HASH_PURPOSE = "polku.security.code-hash"
 

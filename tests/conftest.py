@@ -12,10 +12,10 @@ from django.utils import translation
 from agencies.demo import seed_demo_agencies
 from agencies.models import Municipality, User
 from agencies.reference_data import reference_data_load
-from pathways.defaults import pathway_defaults_load
 from pathways.demo import seed_demo_cases
+from pathways.templates.defaults import pathway_defaults_load
 from plans.demo import seed_demo_plans
-from referrals.defaults import legal_defaults_load
+from referrals.law.defaults import legal_defaults_load
 
 # Playwright's sync API runs an event loop in the test thread; the live server and the
 # ORM calls in browser tests are still synchronous.

@@ -7,7 +7,7 @@ from typing import Any
 import factory
 
 from agencies.models import Agency, Municipality, User
-from referrals.identity import hetu_make
+from referrals.clients.identity import hetu_make
 from referrals.models import Client, DataCategory, LegalBasis, Referral
 from referrals.services import (
     client_create,

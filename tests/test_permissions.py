@@ -18,7 +18,7 @@ from meetings.demo import seed_demo_gatherings
 from meetings.models import Meeting
 from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case, PathwayTemplate
-from pathways.template_services import template_version_new
+from pathways.templates.services import template_version_new
 from referrals.models import Client, Consent, Referral
 
 from .conftest import PERSONAS

@@ -75,10 +75,10 @@ from django.utils.translation import gettext_lazy as _
 from agencies.business_days import business_days_after
 from agencies.models import Agency, AgencyKind, User
 from agencies.selectors import agency_served_municipalities
-from meetings.calendar_selectors import local_midnight
+from meetings.calendar.selectors import local_midnight
 from meetings.models import EventStatus, Invitee, Meeting
+from pathways.cases.services import RISE_KINDS
 from pathways.models import AnchorKind, Case, CaseStage, CaseStatus, PathwayTemplate, StageStatus
-from pathways.services import RISE_KINDS
 from plans.models import EmploymentPlan, FollowUp, Outcome
 from plans.selectors import PLAN_DUE_DAYS, REVIEW_DAYS
 from referrals.models import (
@@ -239,7 +239,7 @@ def _sees_client_q(agency: Agency, client: str) -> Q:
     permission with an active grant), so that its page opens?
 
     The same condition in two shapes, for the planner. Rise records the clients
-    (pathways.services.release_case_start is the only way one is recorded) and finds most
+    (pathways.cases.services.release_case_start is the only way one is recorded) and finds most
     of its own among them, each a look at the client's row. Any other agency records
     none: the clients it holds the object permission for are one set, read once from its
     permission rows, and only the rows found are looked up for an active grant (a
@@ -277,7 +277,7 @@ def _release_visible_q(agency: Agency, client: str) -> Q:
 def _leads(agency: Agency) -> bool:
     """Does the agency lead plans? The plan's lead is the employment area that answers for
     the case's employment stages (plans.selectors.case_lead_agency_ids); the services give
-    all of a case's stages of one kind the same agency (pathways.services.
+    all of a case's stages of one kind the same agency (pathways.cases.services.
     case_stages_create), so an employment area leads the plans of every case it answers
     for a stage of."""
     return agency.kind == AgencyKind.EMPLOYMENT_AREA

@@ -48,7 +48,7 @@ ACTIONS = {
     "checklist unticked": gettext_lazy("Checklist item unticked"),
     "release date moved": gettext_lazy("Release date moved"),
     "release recorded": gettext_lazy("Release recorded"),
-    # The path's own moves (pathways.reactions), one per PathEvent: "path: <event>".
+    # The path's own moves (pathways.cases.reactions), one per PathEvent: "path: <event>".
     "path: referral_sent": gettext_lazy("Path moved: referral sent"),
     "path: referral_opened": gettext_lazy("Path moved: referral opened"),
     "path: referral_accepted": gettext_lazy("Path moved: referral accepted"),

@@ -13,7 +13,7 @@ from django.utils import translation
 from dpo.templatetags.history_labels import change_action, field_label
 from history.models import ChangeRecord, ObjectKind
 from history.services import change_record
-from pathways.kela import case_outcome_record, kela_guidance_start
+from pathways.kela.services import case_outcome_record, kela_guidance_start
 from pathways.models import Case, CaseOutcome, CaseStage
 from referrals.events import PathEvent
 from referrals.models import Client, Consent, Referral

@@ -27,7 +27,7 @@ from django.utils import timezone
 from agencies.models import User
 from meetings.models import Meeting
 from meetings.services import meeting_schedule
-from pathways.kela import kela_guidance_start
+from pathways.kela.services import kela_guidance_start
 from pathways.models import Case
 from plans.services import plan_goal_add, plan_start, plan_version_freeze
 from referrals.models import Client, Referral, UseLogEntry

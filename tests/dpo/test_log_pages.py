@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Membership, Role
-from referrals.identity import hetu_make
+from referrals.clients.identity import hetu_make
 from referrals.models import Client, DisclosureLogEntry, LogPurpose, UseLogEntry
 from referrals.services import use_log_write
 

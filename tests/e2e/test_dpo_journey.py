@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from referrals.identity import hetu_make
+from referrals.clients.identity import hetu_make
 from referrals.models import Client
 
 from ..conftest import DEMO_PASSWORD

@@ -37,8 +37,8 @@ from agencies.models import Municipality
 from pathways.models import Case, CaseStage, StageStatus
 from plans.models import Domain, EmployerType, NeedLevel, OutcomeKind
 from plans.selectors import add_months
+from referrals.clients.identity import hetu_make
 from referrals.events import PathEvent
-from referrals.identity import hetu_make
 from referrals.models import ConsentMethod, DataCategory, LegalBasis, ReferralStatus, ReleaseType
 from referrals.services import today
 

@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from referrals.identity import hetu_make
+from referrals.clients.identity import hetu_make
 from referrals.services import today
 
 from ..conftest import DEMO_PASSWORD

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from agencies.models import Region, User
-from meetings.gathering_services import GatheringData, ProgrammeItemData, gathering_create
+from meetings.gatherings.services import GatheringData, ProgrammeItemData, gathering_create
 from meetings.models import Gathering, Invitee, Meeting
 from pathways.models import Case
 

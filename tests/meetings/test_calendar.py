@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from meetings.calendar_selectors import calendar_entries, local_midnight
-from meetings.gathering_services import registration_create
+from meetings.calendar.selectors import calendar_entries, local_midnight
+from meetings.gatherings.services import registration_create
 from meetings.models import Meeting
 from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case

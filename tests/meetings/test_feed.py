@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.feed import feed_create, feed_revoke
-from meetings.gathering_services import gathering_cancel, registration_create
+from meetings.calendar.feed import feed_create, feed_revoke
+from meetings.gatherings.services import gathering_cancel, registration_create
 from meetings.models import CalendarFeed
 
 from ..factories import agency, user

@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from agencies.models import Region
 from meetings.demo import PROGRAMME, next_fourth_of_december, seed_demo_gatherings
-from meetings.gathering_services import (
+from meetings.gatherings.services import (
     GatheringData,
     ProgrammeItemData,
     gathering_cancel,

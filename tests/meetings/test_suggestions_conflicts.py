@@ -116,7 +116,7 @@ def test_a_long_meeting_started_earlier_still_conflicts():
 
 
 def test_a_registered_gathering_is_a_conflict_too():
-    from meetings.gathering_services import registration_create
+    from meetings.gatherings.services import registration_create
 
     gathering = gathering_make(day=local(10).date())
     registration_create(gathering=gathering, user=user("tym.oulu"), agency=agency("tym-oulu"))

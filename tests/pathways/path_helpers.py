@@ -3,8 +3,8 @@ next step and the notifications' case references, built through the services."""
 
 import datetime
 
+from pathways.cases.services import release_case_start
 from pathways.models import Case
-from pathways.services import release_case_start
 from referrals.models import Referral
 from referrals.services import referral_accept, referral_create, referral_open, today
 

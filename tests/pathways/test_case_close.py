@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from history.models import ChangeRecord
 from notifications.models import Notification
+from pathways.cases.services import release_case_start
 from pathways.models import Case, CaseStatus
-from pathways.services import release_case_start
 from plans.reminders import reminders_scan_all
 from referrals.models import Client
 from referrals.services import today

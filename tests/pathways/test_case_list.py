@@ -4,8 +4,8 @@ the releases it logged), with filters, in a fixed number of queries."""
 import pytest
 from django.urls import reverse
 
+from pathways.cases.services import case_close
 from pathways.models import Case, CaseStage, CaseStatus, StageStatus
-from pathways.services import case_close
 from referrals.models import UseLogEntry
 from referrals.services import today
 

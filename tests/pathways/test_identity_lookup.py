@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import Municipality
-from pathways.services import release_case_start
-from referrals.identity import decrypt
+from pathways.cases.services import release_case_start
+from referrals.clients.identity import decrypt
 from referrals.models import Client, LogPurpose, ReleaseType, UseLogEntry
 from referrals.services import today
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationKind
-from pathways.kela import kela_guidance_start
+from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseOutcome, PathwayTemplate
 from plans.reminders import reminders_scan_all
 from referrals.models import Client

@@ -12,8 +12,10 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from agencies.models import Municipality
-from pathways import stage_services
-from pathways.kela import case_outcome_record, kela_guidance_start
+from pathways.cases.reactions import case_event_react
+from pathways.cases.selectors import case_timeline_lines
+from pathways.cases.services import case_close, release_case_start
+from pathways.kela.services import case_outcome_record, kela_guidance_start
 from pathways.models import (
     Case,
     CaseChange,
@@ -24,19 +26,17 @@ from pathways.models import (
     PathwayTemplate,
     StageStatus,
 )
-from pathways.reactions import case_event_react
-from pathways.selectors import case_timeline_lines
-from pathways.services import case_close, release_case_start
-from pathways.stage_services import (
+from pathways.stages import services as stage_services
+from pathways.stages.services import (
     case_stage_complete,
     case_stage_skip,
     release_date_move,
     release_dates_reached,
     release_record,
 )
-from pathways.template_services import stage_save, template_publish, template_version_new
+from pathways.templates.services import stage_save, template_publish, template_version_new
+from referrals.clients.identity import hetu_make
 from referrals.events import PathEvent
-from referrals.identity import hetu_make
 from referrals.models import Client, ConsentMethod, LegalBasis, ReleaseType
 from referrals.services import (
     consent_record,

@@ -4,9 +4,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from pathways.cases.selectors import case_stage_windows
 from pathways.models import Case, PathwayTemplate
-from pathways.selectors import case_stage_windows
-from referrals.identity import decrypt, hetu_make
+from referrals.clients.identity import decrypt, hetu_make
 from referrals.models import Client, Release
 from referrals.services import today
 

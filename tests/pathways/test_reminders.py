@@ -12,8 +12,8 @@ from django.utils import timezone
 from agencies.models import EmailDelivery
 from notifications.models import Notification, NotificationKind, ReminderClaim
 from notifications.services import notification_email_send
+from pathways.cases.services import release_case_start
 from pathways.models import Case, CaseStage, StageStatus
-from pathways.services import release_case_start
 from plans.reminders import reminders_scan_all
 from referrals.models import ReferralStatus
 from referrals.services import today

@@ -3,8 +3,12 @@ without touching the versions cases run on or a coordinator's own later version.
 
 import pytest
 
-from pathways.defaults import pathway_defaults_load, shipped_template_files, shipped_version
 from pathways.models import PathwayTemplate
+from pathways.templates.defaults import (
+    pathway_defaults_load,
+    shipped_template_files,
+    shipped_version,
+)
 from referrals.events import PathEvent
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pathways.cases.selectors import case_stage_windows, case_timeline
+from pathways.cases.services import case_stages_create
 from pathways.models import (
     Case,
     CaseStage,
@@ -20,9 +22,7 @@ from pathways.models import (
     StageStatus,
     StageTemplate,
 )
-from pathways.selectors import case_stage_windows, case_timeline
-from pathways.services import case_stages_create
-from pathways.stage_services import (
+from pathways.stages.services import (
     StageConflict,
     case_stage_assign,
     case_stage_complete,

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from pathways.cases.services import release_case_start
 from pathways.models import (
     Case,
     ChecklistItem,
@@ -15,8 +16,7 @@ from pathways.models import (
     StageAction,
     StageTemplate,
 )
-from pathways.services import release_case_start
-from pathways.template_services import (
+from pathways.templates.services import (
     stage_delete,
     stage_move,
     stage_save,
@@ -24,7 +24,7 @@ from pathways.template_services import (
     template_publish,
     template_version_new,
 )
-from pathways.yaml_io import template_export
+from pathways.templates.yaml_io import template_export
 from referrals.services import today
 
 from ..factories import ClientFactory, agency, user

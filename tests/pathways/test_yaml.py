@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from pathways.checks import StageSpec, stage_problems
-from pathways.defaults import pathway_defaults_load, shipped_template_files
+from pathways.cases.selectors import template_latest
 from pathways.models import (
     Case,
     CaseStage,
@@ -19,8 +18,9 @@ from pathways.models import (
     ReminderRule,
     StageTemplate,
 )
-from pathways.selectors import template_latest
-from pathways.yaml_io import (
+from pathways.templates.checks import StageSpec, stage_problems
+from pathways.templates.defaults import pathway_defaults_load, shipped_template_files
+from pathways.templates.yaml_io import (
     TemplateImportError,
     template_export,
     template_import,

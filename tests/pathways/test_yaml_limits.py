@@ -6,7 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pathways.models import PathwayTemplate
-from pathways.yaml_io import MAX_CHARACTERS, MAX_DEPTH, TemplateImportError, template_import
+from pathways.templates.yaml_io import (
+    MAX_CHARACTERS,
+    MAX_DEPTH,
+    TemplateImportError,
+    template_import,
+)
 
 pytestmark = pytest.mark.django_db
 

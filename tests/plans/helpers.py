@@ -2,12 +2,12 @@
 
 import datetime
 
+from pathways.cases.services import release_case_start
 from pathways.demo import CASES
 from pathways.models import Case
-from pathways.services import release_case_start
 from plans.models import Assessment, EmploymentPlan
 from plans.services import plan_start
-from referrals.identity import blind_index, hetu_make
+from referrals.clients.identity import blind_index, hetu_make
 from referrals.services import today
 
 from ..factories import ClientFactory, SentReferralFactory, agency, categories, user

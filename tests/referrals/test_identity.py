@@ -5,7 +5,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from referrals.identity import (
+from referrals.clients.identity import (
     blind_index,
     decrypt,
     encrypt,

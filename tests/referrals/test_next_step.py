@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats
 
-from pathways.kela import kela_guidance_start
+from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseStage, StageStatus
 from referrals.models import Client
 from referrals.services import referral_create, referral_return, referral_withdraw, today

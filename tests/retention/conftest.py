@@ -8,10 +8,10 @@ import time_machine
 from django.utils import timezone
 
 from agencies.models import Municipality
+from pathways.cases.services import release_case_start
 from pathways.models import Case, CaseStatus
-from pathways.services import release_case_start
 from plans.models import Assessment, AssessmentEntry, Domain, NeedLevel
-from referrals.identity import hetu_make
+from referrals.clients.identity import hetu_make
 from referrals.models import Client, LogPurpose, ReleaseType
 from referrals.services import use_log_write
 from retention.defaults import retention_defaults_load

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from agencies.models import Agency, Municipality
 from pathways.models import Case
-from referrals.identity import CHECK_CHARACTERS, hetu_make
+from referrals.clients.identity import CHECK_CHARACTERS, hetu_make
 from referrals.models import Client, Consent, DataCategory, LegalBasis, Referral, Release
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,7 @@ def test_the_strategies_reach_valid_and_invalid_codes() -> None:
     """The identity-code strategy is not all noise: it yields codes the form accepts."""
     from django.core.exceptions import ValidationError
 
-    from referrals.identity import hetu_normalise
+    from referrals.clients.identity import hetu_normalise
 
     seen = {"valid": 0, "invalid": 0}
 

@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from referrals.identity import blind_index, decrypt, encrypt, hetu_make
+from referrals.clients.identity import blind_index, decrypt, encrypt, hetu_make
 from referrals.models import Client
 from referrals.selectors import client_find_by_index
 from retention.keys import ENCRYPTED_FIELDS, field_keys_rotate

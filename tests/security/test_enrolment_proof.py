@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Membership, Role, User
-from referrals.identity import decrypt
+from referrals.clients.identity import decrypt
 from retention.keys import field_keys_rotate
 from security.models import (
     ActivationCode,

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from meetings.models import Invitee, Meeting
-from pathways.kela import kela_guidance_start
+from pathways.cases.selectors import template_latest
+from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseStage, PathwayTemplate, StageTemplate
-from pathways.selectors import template_latest
 from plans.models import EmploymentPlan, Outcome
 from plans.services import outcome_record, plan_start
 from referrals.models import (

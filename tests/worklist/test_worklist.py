@@ -149,7 +149,7 @@ def test_kela_deadlines_for_kela_and_the_employment_area(login):
 
 
 def test_a_recorded_outcome_ends_the_kela_deadline(login):
-    from pathways.kela import case_outcome_record
+    from pathways.kela.services import case_outcome_record
 
     case = kela_case(Client.objects.get(last_name="Niskanen"), instructed_days_ago=10)
     assert references(worklist_of(login, "kela.pohjoinen")["kela"]) == [case.reference]

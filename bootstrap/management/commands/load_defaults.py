@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from pathways.defaults import pathway_defaults_load
-from referrals.defaults import legal_defaults_load
+from pathways.templates.defaults import pathway_defaults_load
+from referrals.law.defaults import legal_defaults_load
 from retention.defaults import retention_defaults_load
 
 

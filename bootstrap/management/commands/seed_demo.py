@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from agencies.demo import DEMO_USERS, seed_demo_agencies
 from agencies.models import Municipality
 from meetings.demo import seed_demo_gatherings, seed_demo_meetings
-from pathways.defaults import pathway_defaults_load
 from pathways.demo import seed_demo_cases
+from pathways.templates.defaults import pathway_defaults_load
 from plans.demo import seed_demo_plans
-from referrals.defaults import legal_defaults_load
+from referrals.law.defaults import legal_defaults_load
 
 # The command lives in the top layer so that it can seed every layer below it.
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.models import PathwayTemplate
-from pathways.yaml_io import template_export
+from pathways.templates.yaml_io import template_export
 
 
 class Command(BaseCommand):

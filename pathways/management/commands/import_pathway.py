@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pathways.yaml_io import TemplateImportError, template_import, template_text_decode
+from pathways.templates.yaml_io import TemplateImportError, template_import, template_text_decode
 
 
 class Command(BaseCommand):
