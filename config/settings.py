@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "health",
+    "core",
     "agencies",
     "notifications",
     "history",

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from agencies.http import AuthenticatedRequest
 from agencies.models import Agency
-from agencies.paging import CappedPaginator
+from core.paging import CappedPaginator
 from dpo.filters import DisclosureLogFilter, LogFilter, UseLogFilter
 from dpo.forms import ClientLookupForm
 from dpo.http import dpo_agency

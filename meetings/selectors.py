@@ -31,6 +31,7 @@ from agencies.models import (
     User,
 )
 from agencies.selectors import agency_client_workers, serves_q
+from core.dates import today
 from meetings.ical import (
     STATUS_CANCELLED,
     STATUS_CONFIRMED,
@@ -43,7 +44,6 @@ from plans.models import DOMAIN_CATEGORY, Assessment, Domain
 from plans.selectors import assessment_suggested_agencies
 from referrals.models import AccessGrant
 from referrals.selectors import ClientAccess, active_grants_q, client_access, consented_categories
-from referrals.services import today
 
 # The longest meeting the model allows (meeting_duration_sensible), so that overlap
 # queries can bound their range on the indexed start time.

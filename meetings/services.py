@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers, agency_people
+from core.dates import today
 from history.models import ObjectKind
 from history.services import change_record
 from meetings.invitations import invitation_removed_queue, meeting_invitations_queue
@@ -41,7 +42,6 @@ from plans.models import EmploymentPlan
 from plans.services import plan_action_add, plan_start
 from referrals.events import PathEvent
 from referrals.selectors import client_access
-from referrals.services import today
 
 # Fields whose change calendar programs must hear about: they are in the invitation.
 CALENDAR_FIELDS = ("title", "starts_at", "duration_minutes", "place", "video_url")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency, Role
+from core.dates import today
 from history.models import ObjectKind
 from history.selectors import change_history
 from meetings.forms import (
@@ -63,7 +64,7 @@ from plans.models import PLAN_CATEGORY
 from plans.selectors import client_agencies, plan_rights
 from referrals.models import DataCategory, LogPurpose
 from referrals.selectors import ClientAccess
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 
 
 def _is_coordinator(request: AuthenticatedRequest) -> bool:

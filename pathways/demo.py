@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from agencies.models import Agency, Municipality, User
+from core.dates import today
 from pathways.cases.services import release_case_start
 from referrals.clients.identity import blind_index, hetu_make
 from referrals.models import (
@@ -27,7 +28,6 @@ from referrals.services import (
     referral_open,
     referral_return,
     referral_withdraw,
-    today,
 )
 from referrals.suggestions import RISE_CONTACT_TOPIC
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from agencies.models import Agency, User
+from core.dates import today
 from pathways.demo import CASES, DemoCase
 from pathways.models import Case
 from plans.models import Assessment, Domain, EmployerType, EmploymentPlan, NeedLevel, Outcome
@@ -30,7 +31,6 @@ from plans.services import (
 )
 from referrals.clients.identity import blind_index, hetu_make
 from referrals.selectors import client_find_by_index
-from referrals.services import today
 
 D, N = Domain, NeedLevel
 DAY = timedelta(days=1)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
+from core.dates import today
 from pathways.models import Case
 from plans.forms import ActionForm, FollowUpForm, GoalForm, OutcomeForm
 from plans.models import PLAN_CATEGORY, EmploymentPlan, PlanAction, PlanGoal
@@ -51,7 +52,6 @@ from plans.services import (
 )
 from plans.views import acting_role, case_rights, failure_status, log_use
 from referrals.models import LogPurpose
-from referrals.services import today
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
+from core.dates import today
 from history.models import ObjectKind
 from history.services import change_record
 from pathways.cases.reactions import case_event_react
@@ -47,7 +48,6 @@ from plans.selectors import (
     version_signatory_ids,
 )
 from referrals.events import PathEvent
-from referrals.services import today
 
 TEXT_MAX = 2000
 ORIGIN_MAX = 200

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.business_days import business_days_after
 from agencies.selectors import agency_people
+from core.business_days import business_days_after
 from notifications.models import NotificationKind
 from notifications.services import Due
 from notifications.texts import case_params

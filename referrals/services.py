@@ -4,7 +4,7 @@ along TRANSITIONS."""
 import json
 import secrets
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm
 
 from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
+from core.dates import end_of_day, today
 from history.models import ObjectKind
 from history.services import change_record
 from referrals.clients.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
@@ -76,14 +77,6 @@ CLIENT_FIELDS = (
     "address",
     "address_protected",
 )
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def end_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 # Clients ---------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency, User
-from agencies.paging import CappedPaginator
 from agencies.selectors import agency_client_workers
+from core.dates import today
+from core.paging import CappedPaginator
 from history.models import ObjectKind
 from history.selectors import change_history
 from referrals.case_links import client_paths, referral_path
@@ -54,7 +55,6 @@ from referrals.services import (
     referral_return,
     referral_send,
     referral_withdraw,
-    today,
     use_log_write,
 )
 from referrals.suggestions import (

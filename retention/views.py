@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest
+from core.dates import today
 from dpo.http import dpo_agency
 from referrals.models import LogPurpose
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 from retention.selectors import findings_for_agency, retention_plan, run_pending, runs_recent
 from retention.services import run_request
 

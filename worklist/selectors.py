@@ -72,9 +72,9 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.business_days import business_days_after
 from agencies.models import Agency, AgencyKind, User
 from agencies.selectors import agency_served_municipalities
+from core.business_days import business_days_after
 from meetings.calendar.selectors import local_midnight
 from meetings.models import EventStatus, Invitee, Meeting
 from pathways.cases.services import RISE_KINDS

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.http import AuthenticatedRequest
+from core.dates import today
 from meetings.calendar.feed import (
     feed_calendar,
     feed_create,
@@ -35,7 +36,6 @@ from meetings.calendar.selectors import (
     local_midnight,
 )
 from meetings.ical import content_type
-from referrals.services import today
 
 LIST_DAYS = 28
 # Carries a new feed's token from the creating POST to the page that shows it once.

@@ -19,6 +19,7 @@ from uuid import UUID
 from django.db.models import Prefetch, Q, QuerySet
 
 from agencies.models import Agency, AgencyKind, User
+from core.dates import today
 from notifications.case_labels import case_labeller_register
 from pathways.cases.selectors import SETTLED, case_stage_checklist, case_stage_windows
 from pathways.models import (
@@ -41,7 +42,7 @@ from referrals.case_links import (
 )
 from referrals.models import DataCategory, LogPurpose, Referral, ReferralStatus
 from referrals.selectors import ClientAccess, category_visible_q
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 
 
 def case_current_stage(stages: Iterable[CaseStage]) -> CaseStage | None:

@@ -4,12 +4,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from agencies.http import AuthenticatedRequest, client_work_agency
+from core.dates import today
 from pathways.cases.list_forms import CaseListForm
 from pathways.cases.list_selectors import case_list, case_list_rows, case_list_stages
 from pathways.cases.services import RISE_KINDS
 from pathways.models import Case
 from referrals.models import LogPurpose
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 
 PAGE_SIZE = 25
 

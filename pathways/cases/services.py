@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership, Municipality, User
+from core.dates import today
 from history.models import ObjectKind
 from history.services import change_record
 from pathways.cases.selectors import case_may_close, release_template_for, responsible_agencies
 from pathways.models import Case, CaseStage, CaseStatus
 from referrals.models import Client, Release
 from referrals.selectors import client_access
-from referrals.services import client_create, today
+from referrals.services import client_create
 
 RISE_KINDS = frozenset({AgencyKind.RISE_PRISON, AgencyKind.RISE_COMMUNITY_SANCTIONS})
 MAX_YEARS_AHEAD = 3

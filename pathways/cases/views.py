@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import Agency
 from agencies.selectors import agency_client_workers
+from core.dates import today
 from history.models import ObjectKind
 from history.selectors import change_history
 from pathways.cases.forms import ReleaseForm
@@ -36,7 +37,7 @@ from pathways.stages.services import case_stage_allowed_actions, release_date_ma
 from referrals.events import PathEvent
 from referrals.models import LogPurpose
 from referrals.selectors import ClientAccess, client_card, client_referrals
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 
 # Changes whose time is the release's own: not shown where the release date is withheld.
 RELEASE_ACTIONS = frozenset({"release recorded", f"path: {PathEvent.RELEASE_RECORDED}"})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, User
+from core.dates import today
 from history.models import ObjectKind
 from history.services import change_record
 from pathways.cases.reactions import case_event_react
@@ -19,7 +20,6 @@ from pathways.cases.services import case_stages_create
 from pathways.models import Case, CaseOutcome, CaseStatus, PathwayTemplate
 from referrals.events import PathEvent
 from referrals.models import Client
-from referrals.services import today
 
 # An instruction older than this is past its own one-month deadline.
 INSTRUCTION_MAX_AGE = timedelta(days=31)

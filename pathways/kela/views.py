@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import AgencyKind
+from core.dates import today
 from pathways.cases.forms import KelaGuidanceForm, OutcomeForm
 from pathways.cases.selectors import case_for_agency
 from pathways.kela.services import case_outcome_record, kela_guidance_start, outcome_may_record
 from referrals.models import DataCategory, LogPurpose
 from referrals.selectors import client_for_agency
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers
+from core.dates import today
 from history.models import ObjectKind
 from history.services import change_record
 from pathways.cases.reactions import case_event_react, case_event_record, case_event_undo
@@ -27,7 +28,6 @@ from pathways.models import (
 )
 from referrals.events import PathEvent
 from referrals.models import Release
-from referrals.services import today
 
 logger = logging.getLogger(__name__)
 S = StageStatus

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import User
 from agencies.selectors import agency_client_workers
+from core.dates import today
 from pathways.cases.selectors import case_for_agency, case_stage_for_agency
 from pathways.cases.views import case_page
 from pathways.models import Case, CaseStage, ChecklistItem
@@ -45,7 +46,7 @@ from pathways.stages.services import (
 )
 from referrals.models import LogPurpose
 from referrals.selectors import ClientAccess
-from referrals.services import today, use_log_write
+from referrals.services import use_log_write
 
 MOVES = {
     "start": case_stage_start,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import today
 from dpo.templatetags.history_labels import change_action, field_label
 from history.models import ChangeRecord, ObjectKind
 from history.services import change_record
@@ -17,7 +18,6 @@ from pathways.kela.services import case_outcome_record, kela_guidance_start
 from pathways.models import Case, CaseOutcome, CaseStage
 from referrals.events import PathEvent
 from referrals.models import Client, Consent, Referral
-from referrals.services import today
 
 from ..factories import agency, user
 

@@ -25,13 +25,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
+from core.dates import today
 from meetings.models import Meeting
 from meetings.services import meeting_schedule
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case
 from plans.services import plan_goal_add, plan_start, plan_version_freeze
 from referrals.models import Client, Referral, UseLogEntry
-from referrals.services import today
 
 from ..factories import agency
 from ..urlwalk import Route, all_routes

@@ -185,7 +185,7 @@ def test_the_log_pages_take_the_same_number_of_queries_however_long_the_log(logi
 
 def test_the_use_log_page_is_paginated_and_capped(login, monkeypatch):
     monkeypatch.setattr("dpo.views.PAGE_SIZE", 3)
-    monkeypatch.setattr("agencies.paging.CappedPaginator.cap", 5)
+    monkeypatch.setattr("core.paging.CappedPaginator.cap", 5)
     for _ in range(8):
         look("tym.oulu", mikko())
     dpo = login("tietosuoja")

@@ -3,8 +3,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from core.dates import today
 from pathways.models import Case, CaseStage, ChecklistItem
-from referrals.services import today
 
 from ..conftest import DEMO_PASSWORD
 

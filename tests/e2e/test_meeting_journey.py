@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.dates import today
 from meetings.models import ActionItem, Meeting
 from pathways.models import Case
 from plans.models import PlanAction
-from referrals.services import today
 
 from ..conftest import DEMO_PASSWORD
 

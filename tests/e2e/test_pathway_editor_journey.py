@@ -3,9 +3,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from core.dates import today
 from pathways.models import Case, PathwayTemplate
 from referrals.clients.identity import hetu_make
-from referrals.services import today
 
 from ..conftest import DEMO_PASSWORD
 

@@ -3,8 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
+from core.dates import today
 from plans.models import AssessmentEntry, PlanAction
-from referrals.services import today
 
 from ..factories import agency
 from ..plans.helpers import mikko

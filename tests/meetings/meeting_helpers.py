@@ -6,10 +6,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.dates import today
 from meetings.models import Meeting
 from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case
-from referrals.services import today
 
 from ..factories import agency, user
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from core.dates import today
 from history.models import ChangeRecord, ObjectKind
 from meetings.models import ActionItem, EventStatus, Invitee, Meeting, Rsvp
 from meetings.services import (
@@ -24,7 +25,7 @@ from notifications.models import Notification, NotificationKind, OutboxMessage
 from notifications.texts import notification_subject, notification_text
 from plans.models import EmploymentPlan, PlanAction
 from referrals.models import ConsentMethod
-from referrals.services import consent_record, today
+from referrals.services import consent_record
 
 from ..factories import agency, categories, user
 from .meeting_helpers import details_of, local, mikkos_case, schedule

@@ -10,9 +10,10 @@ from django import forms
 from django.urls import reverse
 from icalendar import Calendar
 
+from core.dates import today
 from meetings.models import ActionItem, EventStatus, Meeting, Rsvp
 from referrals.models import AccessGrant, ConsentMethod, LogPurpose, UseLogEntry
-from referrals.services import consent_record, grants_revoke, today
+from referrals.services import consent_record, grants_revoke
 
 from ..factories import agency, categories, user
 from .meeting_helpers import local, mikkos_case, schedule

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agencies.models import EmailDelivery, User
+from core.dates import today
 from meetings.services import InviteeSpec, meeting_schedule
 from notifications.models import Notification, NotificationKind
 from notifications.services import digest_send, notification_email_send
@@ -23,7 +24,7 @@ from notifications.texts import case_params, notification_case_line, notificatio
 from pathways.models import Case
 from plans.reminders import reminders_scan_all
 from referrals.models import Referral, UseLogEntry
-from referrals.services import referral_create, today
+from referrals.services import referral_create
 
 from ..factories import agency, basis, categories, user
 from ..pathways.path_helpers import oulu_case, refer

@@ -3,10 +3,11 @@ next step and the notifications' case references, built through the services."""
 
 import datetime
 
+from core.dates import today
 from pathways.cases.services import release_case_start
 from pathways.models import Case
 from referrals.models import Referral
-from referrals.services import referral_accept, referral_create, referral_open, today
+from referrals.services import referral_accept, referral_create, referral_open
 
 from ..factories import ClientFactory, agency, basis, categories, user
 

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import today
 from history.models import ChangeRecord
 from notifications.models import Notification
 from pathways.cases.services import release_case_start
 from pathways.models import Case, CaseStatus
 from plans.reminders import reminders_scan_all
 from referrals.models import Client
-from referrals.services import today
 from retention.selectors import clients_with_activity
 
 from ..factories import ClientFactory, agency, user

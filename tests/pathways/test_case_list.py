@@ -4,10 +4,10 @@ the releases it logged), with filters, in a fixed number of queries."""
 import pytest
 from django.urls import reverse
 
+from core.dates import today
 from pathways.cases.services import case_close
 from pathways.models import Case, CaseStage, CaseStatus, StageStatus
 from referrals.models import UseLogEntry
-from referrals.services import today
 
 from ..factories import agency, user
 from .path_helpers import DAY, accept, oulu_case, refer

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import Municipality
+from core.dates import today
 from pathways.cases.services import release_case_start
 from referrals.clients.identity import decrypt
 from referrals.models import Client, LogPurpose, ReleaseType, UseLogEntry
-from referrals.services import today
 
 from ..factories import agency, user
 from .test_release import form

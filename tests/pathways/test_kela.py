@@ -3,12 +3,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.dates import today
 from notifications.models import Notification, NotificationKind
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseOutcome, PathwayTemplate
 from plans.reminders import reminders_scan_all
 from referrals.models import Client
-from referrals.services import today
 
 from ..factories import agency, user
 

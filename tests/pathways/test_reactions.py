@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from agencies.models import Municipality
+from core.dates import today
 from pathways.cases.reactions import case_event_react
 from pathways.cases.selectors import case_timeline_lines
 from pathways.cases.services import case_close, release_case_start
@@ -44,7 +45,6 @@ from referrals.services import (
     referral_create,
     referral_open,
     referral_return,
-    today,
 )
 
 from ..factories import SentReferralFactory, agency, basis, categories, user

@@ -4,11 +4,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from core.dates import today
 from pathways.cases.selectors import case_stage_windows
 from pathways.models import Case, PathwayTemplate
 from referrals.clients.identity import decrypt, hetu_make
 from referrals.models import Client, Release
-from referrals.services import today
 
 from ..factories import agency
 

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import EmailDelivery
+from core.dates import today
 from notifications.models import Notification, NotificationKind, ReminderClaim
 from notifications.services import notification_email_send
 from pathways.cases.services import release_case_start
 from pathways.models import Case, CaseStage, StageStatus
 from plans.reminders import reminders_scan_all
 from referrals.models import ReferralStatus
-from referrals.services import today
 
 from ..factories import ClientFactory, SentReferralFactory, agency, user
 

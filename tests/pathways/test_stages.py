@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import today
 from pathways.cases.selectors import case_stage_windows, case_timeline
 from pathways.cases.services import case_stages_create
 from pathways.models import (
@@ -32,7 +33,6 @@ from pathways.stages.services import (
     checklist_tick_set,
     release_date_move,
 )
-from referrals.services import today
 
 from ..factories import agency
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import today
 from pathways.cases.services import release_case_start
 from pathways.models import (
     Case,
@@ -25,7 +26,6 @@ from pathways.templates.services import (
     template_version_new,
 )
 from pathways.templates.yaml_io import template_export
-from referrals.services import today
 
 from ..factories import ClientFactory, agency, user
 

@@ -2,13 +2,13 @@
 
 import datetime
 
+from core.dates import today
 from pathways.cases.services import release_case_start
 from pathways.demo import CASES
 from pathways.models import Case
 from plans.models import Assessment, EmploymentPlan
 from plans.services import plan_start
 from referrals.clients.identity import blind_index, hetu_make
-from referrals.services import today
 
 from ..factories import ClientFactory, SentReferralFactory, agency, categories, user
 

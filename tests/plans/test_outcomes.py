@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core.dates import today
 from history.models import ChangeRecord, ObjectKind
 from pathways.models import Case
 from plans.models import FollowUp, Outcome, OutcomeKind
 from plans.selectors import add_months
 from plans.services import follow_up_record, outcome_record
-from referrals.services import today
 
 from ..factories import agency, user
 from .helpers import DAY, mikko, new_case

@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import today
 from history.models import ChangeRecord, ObjectKind
 from plans.models import ActionStatus, EmploymentPlan, PlanAction, PlanGoal, PlanVersion
 from plans.services import (
@@ -14,7 +15,6 @@ from plans.services import (
     plan_version_freeze,
 )
 from referrals.models import LogPurpose, UseLogEntry
-from referrals.services import today
 
 from ..factories import agency, user
 from .helpers import DAY, mikko, new_case, new_plan, plan_of

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import today
 from notifications.models import Notification, NotificationKind
 from notifications.texts import notification_text
 from pathways.models import Case
@@ -21,7 +22,6 @@ from plans.services import (
     plan_version_freeze,
 )
 from plans.tasks import reminders_scan_task
-from referrals.services import today
 
 from ..factories import agency, user
 from .helpers import DAY, mikko, new_case, new_plan, plan_of

@@ -4,8 +4,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from core.dates import today
 from referrals.models import Client, Referral, ReferralStatus, UseLogEntry
-from referrals.services import consent_record, today
+from referrals.services import consent_record
 
 from ..factories import AcceptedReferralFactory, SentReferralFactory, agency, categories, user
 
@@ -126,7 +127,7 @@ def test_client_page_query_count_does_not_grow(login, django_assert_max_num_quer
 
 def test_inbox_count_stops_at_the_cap(login, monkeypatch):
     """The count reads at most cap + 1 rows, whatever the inbox holds, and says so."""
-    monkeypatch.setattr("agencies.paging.CappedPaginator.cap", 3)
+    monkeypatch.setattr("core.paging.CappedPaginator.cap", 3)
     fill_inbox_to(10)
     response = login("tym.oulu").get(reverse("inbox"))
     paginator = response.context["page"].paginator

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import formats
 
+from core.dates import today
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseStage, StageStatus
 from referrals.models import Client
-from referrals.services import referral_create, referral_return, referral_withdraw, today
+from referrals.services import referral_create, referral_return, referral_withdraw
 
 from ..factories import agency, basis, categories, user
 from ..pathways.path_helpers import accept, oulu_case, refer

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from agencies.models import Agency
+from core.dates import today
 from meetings.models import Invitee, Meeting
 from pathways.cases.selectors import template_latest
 from pathways.kela.services import kela_guidance_start
@@ -23,7 +24,7 @@ from referrals.models import (
     Referral,
     ReferralStatus,
 )
-from referrals.services import referral_create, today
+from referrals.services import referral_create
 
 from ..factories import agency, basis, categories, user
 from ..pathways.path_helpers import DAY, SECTION_28
