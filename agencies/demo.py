@@ -1,4 +1,4 @@
-"""The demo region's agencies, people and named contact persons (DESIGN.md §7).
+"""The demo region's agencies, people and named contact persons (docs/design.md §7).
 
 Everything here is found by a natural key before it is created, so running the
 seed again changes nothing.

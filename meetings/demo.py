@@ -20,7 +20,7 @@ from referrals.selectors import client_find_by_index
 
 DAY = timedelta(days=1)
 
-# The network gathering of 4.12.2025 in the seed (DESIGN.md §5), dated on the next 4.12.
+# The network gathering of 4.12.2025 in the seed (docs/design.md §5), dated on the next 4.12.
 GATHERING_TITLE = "Työllistymisen monialaisen edistämisen yhdyspintaverkosto"
 GATHERING_DESCRIPTION = (
     "Verkosto tukee eri toimijoiden hyvää yhteistyötä työllistymisen monialaisessa "

@@ -55,7 +55,7 @@ PLAN_DUE_DAYS = 90
 REVIEW_DAYS = 90
 OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
-# Which kinds of agency answer a need in each domain (DESIGN.md §2 and §5: the network
+# Which kinds of agency answer a need in each domain (docs/design.md §2 and §5: the network
 # follows the service need). Social work moved to the wellbeing services counties in
 # 2023, but Helsinki and a few municipalities keep their own.
 DOMAIN_AGENCY_KINDS: dict[str, tuple[str, ...]] = {

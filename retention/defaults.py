@@ -1,4 +1,4 @@
-"""The shipped retention periods (DESIGN.md §3, docs/adr/0012-retention.md).
+"""The shipped retention periods (docs/design.md §3, docs/adr/0012-retention.md).
 
 Loading adds a rule only for a category that has none, so a period an administrator
 changed is never overwritten; a category added later gets its rule on the next load.

@@ -1,4 +1,4 @@
-"""Writes for network gatherings (DESIGN.md §5): a coordinator schedules, changes and
+"""Writes for network gatherings (docs/design.md §5): a coordinator schedules, changes and
 cancels them; staff of the region register and cancel their registration.
 
 Every change a calendar should pick up raises the gathering's SEQUENCE by one (RFC 5545),

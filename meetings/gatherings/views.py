@@ -43,7 +43,7 @@ from meetings.models import EventStatus, Gathering
 
 
 def _organiser(request: AuthenticatedRequest) -> Membership:
-    """Coordinators schedule gatherings (DESIGN.md §5); everyone else gets 403."""
+    """Coordinators schedule gatherings (docs/design.md §5); everyone else gets 403."""
     membership = request.acting.membership
     if membership is None or not gathering_may_organise(membership=membership):
         raise PermissionDenied

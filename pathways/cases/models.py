@@ -30,7 +30,7 @@ class CaseStatus(models.TextChoices):
 
 
 class CaseOutcome(models.TextChoices):
-    """The outcome of Kela's guidance path (DESIGN.md §4)."""
+    """The outcome of Kela's guidance path (docs/design.md §4)."""
 
     REGISTERED = "registered", _("Applied and registered as a full-time job seeker")
     NOT_REGISTERED = "not_registered", _("Did not register within the month")

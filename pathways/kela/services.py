@@ -1,4 +1,4 @@
-"""Kela's social-assistance guidance path (DESIGN.md §4): Kela's instruction is the anchor,
+"""Kela's social-assistance guidance path (docs/design.md §4): Kela's instruction is the anchor,
 the client has one month to apply for primary benefits and register as a full-time job
 seeker, and Kela refers them to the employment area. Polku carries the path and records
 the outcome; it decides no benefits."""

@@ -1,4 +1,4 @@
-"""The shipped pathway templates (DESIGN.md §2 and §4), as YAML data in pathways/data/.
+"""The shipped pathway templates (docs/design.md §2 and §4), as YAML data in pathways/data/.
 
 Each file is named after its template's code and says its version. Loading imports a file
 as that version, published, only while no version of the code has that number or a higher

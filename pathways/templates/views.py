@@ -43,7 +43,7 @@ from pathways.templates.yaml_io import (
 
 
 def _coordinator(request: AuthenticatedRequest) -> Membership:
-    """Coordinators configure the paths (DESIGN.md §1); everyone else gets 403."""
+    """Coordinators configure the paths (docs/design.md §1); everyone else gets 403."""
     membership = request.acting.membership
     if membership is None or membership.role != Role.COORDINATOR:
         raise PermissionDenied

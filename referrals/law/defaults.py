@@ -1,4 +1,4 @@
-"""The legal bases, data categories and default disclosure matrix of DESIGN.md §3.
+"""The legal bases, data categories and default disclosure matrix of docs/design.md §3.
 
 They are data that administrators may edit, since sections get amended: loading never
 overwrites an edited row, and a basis's default rules are added only when the basis

@@ -9,7 +9,7 @@ from agencies.models import AgencyKind, LocalizedName
 
 
 class DataCategory(LocalizedName):
-    """A kind of client data that is disclosed, or not, as a whole (DESIGN.md §3)."""
+    """A kind of client data that is disclosed, or not, as a whole (docs/design.md §3)."""
 
     IDENTITY = "identity"
     CONTACT = "contact"

@@ -1,4 +1,4 @@
-"""The default disclosure matrix of DESIGN.md §3, and consent on top of it."""
+"""The default disclosure matrix of docs/design.md §3, and consent on top of it."""
 
 import datetime
 
