@@ -6,7 +6,7 @@ import datetime
 from core.dates import today
 from pathways.cases.services import release_case_start
 from pathways.models import Case
-from referrals.models import Referral
+from referrals.models import Client, Referral
 from referrals.services import referral_accept, referral_create, referral_open
 
 from ..factories import ClientFactory, agency, basis, categories, user
@@ -15,14 +15,16 @@ DAY = datetime.timedelta(days=1)
 SECTION_28 = ("identity", "release", "service_needs")
 
 
-def oulu_case(days_to_release: int = 75, *, municipality: str = "Oulu") -> Case:
+def oulu_case(
+    days_to_release: int = 75, *, municipality: str = "Oulu", client: Client | None = None
+) -> Case:
     """Oulu prison logs a release; the employment area serving `municipality` answers
     for the path's employment stages."""
     area = "tym-tampere" if municipality == "Tampere" else "tym-oulu"
     return release_case_start(
         agency=agency("rise-prison"),
         user=user("rise.oulu"),
-        client=ClientFactory(),
+        client=client or ClientFactory(),
         rise_unit=agency("rise-prison"),
         expected_date=today() + days_to_release * DAY,
         release_type="conditional",

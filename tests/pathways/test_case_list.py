@@ -9,7 +9,7 @@ from pathways.cases.services import case_close
 from pathways.models import Case, CaseStage, CaseStatus, StageStatus
 from referrals.models import UseLogEntry
 
-from ..factories import agency, user
+from ..factories import ClientFactory, agency, user
 from .path_helpers import DAY, accept, oulu_case, refer
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,8 @@ def test_the_coordinator_lists_every_path_its_agency_answers_for(login):
 def test_names_and_links_only_where_the_agency_may_see_them(login):
     referred = oulu_case(3)
     accept(refer(referred))
-    unreferred = oulu_case(4)
+    # A name no demo client has: the page lists the demo's paths too.
+    unreferred = oulu_case(4, client=ClientFactory(last_name="Näkymätönnimi"))
     response = login("koordinaattori.oulu").get(reverse("case-list"))
     page = response.content.decode()
     seen, unseen = row_of(response, referred), row_of(response, unreferred)
