@@ -301,9 +301,10 @@ def stage_delete(*, template: PathwayTemplate, stage: StageTemplate) -> None:
 
 
 @transaction.atomic
-def template_publish(*, template: PathwayTemplate, user: User) -> PathwayTemplate:
+def template_publish(*, template: PathwayTemplate, user: User | None) -> PathwayTemplate:
     """Publish a draft: from now on new cases of its code start on it. Cases already
-    running keep the version they started on."""
+    running keep the version they started on. `user` is None for an import from the
+    command line or the shipped defaults."""
     template = _locked(template)
     if template.published_at is not None:
         raise ValidationError(_("This version is already published."), code="published")

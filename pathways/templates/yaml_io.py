@@ -15,7 +15,6 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from pathways.models import (
     StageTemplate,
 )
 from pathways.templates.checks import StageSpec, stage_problems
+from pathways.templates.services import template_publish
 from referrals.events import PathEvent
 
 LANGUAGES = ("fi", "sv", "en")
@@ -675,6 +675,10 @@ def template_import(
     with `publish`, otherwise a draft. Raises TemplateImportError with every problem
     found, having written nothing.
 
+    The rows and the publish are one transaction: a failure at any step, the publish's
+    rules (`services.template_publish`, the same as the editor's) included, leaves no
+    part of the version behind.
+
     `version` gives the new version's number instead (the shipped defaults keep the
     number of their file); it must be above every version of the code."""
     if isinstance(text, bytes):  # an upload's content, passed as it came
@@ -693,7 +697,7 @@ def template_import(
                 description_fi=parsed.descriptions["fi"],
                 description_sv=parsed.descriptions["sv"],
                 description_en=parsed.descriptions["en"],
-                published_at=timezone.now() if publish else None,
+                published_at=None,
                 created_by=user,
             )
     except IntegrityError as error:
@@ -738,6 +742,13 @@ def template_import(
         )
     ChecklistItem.objects.bulk_create(checklist)
     ReminderRule.objects.bulk_create(reminders)
+    if publish:
+        try:
+            template = template_publish(template=template, user=user)
+        except ValidationError as error:
+            raise TemplateImportError(
+                [ImportProblem(None, "", message) for message in error.messages]
+            ) from error
     return template
 
 
