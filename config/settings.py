@@ -465,12 +465,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # production, so that all web processes share them (REDIS_CACHE_URL, or the broker's
 # REDIS_URL itself: its database number keeps two deployments on one server apart);
 # process memory in the embedded default, one web process. An outage is never an error
-# page (config/cache.py), and a dead server is given up on within a second.
+# page (core/cache.py), and a dead server is given up on within a second.
 REDIS_CACHE_URL = env("REDIS_CACHE_URL") or REDIS_URL
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "polku",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from config.cache import CacheUnavailable
+from core.cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 

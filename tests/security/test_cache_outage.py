@@ -55,7 +55,7 @@ def redis_cache(settings) -> Iterator[subprocess.Popen[bytes]]:
             time.sleep(0.05)
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "KEY_PREFIX": "polku-test",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -150,7 +150,7 @@ def test_production_settings():
     off = json.loads(production(POLKU_REQUIRE_2FA="false").stdout.splitlines()[-1])
     assert off["two_factor"] is False
     redis = json.loads(production(REDIS_URL="redis://redis.example:6379/0").stdout.splitlines()[-1])
-    assert redis["cache"]["BACKEND"] == "config.cache.ResilientRedisCache"
+    assert redis["cache"]["BACKEND"] == "core.cache.ResilientRedisCache"
     assert redis["cache"]["LOCATION"] == "redis://redis.example:6379/0"
     own = production(
         REDIS_URL="redis://redis.example:6379/0", REDIS_CACHE_URL="redis://cache.example:6379/3"
