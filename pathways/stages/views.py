@@ -22,8 +22,9 @@ from agencies.http import AuthenticatedRequest, client_work_agency
 from agencies.models import User
 from agencies.selectors import agency_client_workers
 from core.dates import today
+from pathways.cases.page_selectors import case_page_build
 from pathways.cases.selectors import case_for_agency, case_stage_for_agency
-from pathways.cases.views import case_page
+from pathways.cases.views import case_page_respond
 from pathways.models import Case, CaseStage, ChecklistItem
 from pathways.stages.forms import (
     AssignForm,
@@ -83,15 +84,17 @@ def _failed(
                 form.add_error(field, field_messages)
             else:
                 remaining.extend(field_messages)
-    return case_page(
-        request,
-        case_stage.case,
-        access,
+    page = case_page_build(
+        case=case_stage.case,
+        access=access,
+        membership=request.acting.membership,
         skip_form=skip_form,
         assign_form=assign_form,
         error=" ".join(remaining),
         error_stage=case_stage.pk,
-        status=409 if isinstance(failure, StageConflict) else 400,
+    )
+    return case_page_respond(
+        request, page, status=409 if isinstance(failure, StageConflict) else 400
     )
 
 
