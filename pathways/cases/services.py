@@ -87,15 +87,18 @@ def release_case_start(
         raise ValidationError({"rise_unit": _("Choose a prison or a community sanctions office.")})
     release_date_check(expected_date=expected_date)
     if client is not None and client_access(agency=agency, client=client) is None:
-        # The form says so on its field; this keeps the rule for every other way in.
+        # The form says so on its field; this keeps the rule for every other way in. The
+        # code goes on the field's error: a dict's own `code` would be dropped.
         raise ValidationError(
             {
-                "hetu": _(
-                    "This client is recorded by another agency. Ask them to refer the "
-                    "client to your agency."
+                "hetu": ValidationError(
+                    _(
+                        "This client is recorded by another agency. Ask them to refer the "
+                        "client to your agency."
+                    ),
+                    code="not_yours",
                 )
-            },
-            code="not_yours",
+            }
         )
     if client is None:
         if new_client is None:

@@ -69,5 +69,5 @@ def test_the_service_refuses_another_agencys_client(personas):
             release_type=ReleaseType.CONDITIONAL,
             municipality_after=Municipality.objects.get(name_fi="Oulu"),
         )
-    assert "hetu" in error.value.message_dict
+    assert [e.code for e in error.value.error_dict["hetu"]] == ["not_yours"]
     assert salo.releases.count() == 1
