@@ -374,7 +374,7 @@ def plan_action_add(
     now = today()
     if due_on < now:
         errors["due_on"] = _("The due date cannot be in the past.")
-    elif due_on > years_ahead(now, ACTION_MAX_YEARS):
+    elif due_on > years_ahead(day=now, years=ACTION_MAX_YEARS):
         errors["due_on"] = _("The due date must be within two years from today.")
     if not client_agencies(case=plan.case).filter(pk=owner_agency.pk).exists():
         errors["owner_agency"] = _(
@@ -549,7 +549,7 @@ def outcome_record(
         errors["employer_type"] = _("Only employment has an employer type.")
     if hours_per_week is not None and not HOURS_MIN < hours_per_week <= HOURS_MAX:
         errors["hours_per_week"] = _("Hours per week are more than 0 and at most 80.")
-    if start_date is not None and start_date > years_ahead(today(), 1):
+    if start_date is not None and start_date > years_ahead(day=today(), years=1):
         errors["start_date"] = _("The start date must be within a year from today.")
     try:
         note = _text(note, name="note", required=False)

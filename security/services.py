@@ -190,7 +190,7 @@ def backup_codes_new(*, device: BackupCodeDevice) -> list[str]:
     return codes
 
 
-def activation_code_normalise(code: str) -> str:
+def activation_code_normalise(*, code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
 
 
@@ -247,7 +247,7 @@ def activation_code_valid(
 ) -> ActivationCode | None:
     """The user's outstanding, unexpired activation code that `code` is, or None."""
     now = now or timezone.now()
-    normalised = activation_code_normalise(code)
+    normalised = activation_code_normalise(code=code)
     if not normalised:
         return None
     for row in ActivationCode.objects.filter(

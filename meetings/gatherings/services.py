@@ -54,7 +54,7 @@ class GatheringData:
     video_url: str = ""
 
 
-def gathering_uid(public_id: uuid.UUID) -> str:
+def gathering_uid(*, public_id: uuid.UUID) -> str:
     return f"gathering-{public_id}@polku"
 
 
@@ -161,7 +161,7 @@ def gathering_create(
     public_id = uuid.uuid4()
     gathering = Gathering.objects.create(
         public_id=public_id,
-        uid=gathering_uid(public_id),
+        uid=gathering_uid(public_id=public_id),
         region=data.region,
         title=data.title.strip(),
         description=data.description.strip(),

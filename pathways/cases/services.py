@@ -23,7 +23,7 @@ RISE_KINDS = frozenset({AgencyKind.RISE_PRISON, AgencyKind.RISE_COMMUNITY_SANCTI
 MAX_YEARS_AHEAD = 3
 
 
-def years_ahead(day: date, years: int) -> date:
+def years_ahead(*, day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -34,7 +34,7 @@ def release_date_check(*, expected_date: date) -> None:
     now = today()
     if expected_date < now:
         raise ValidationError({"expected_date": _("The release date cannot be in the past.")})
-    if expected_date > years_ahead(now, MAX_YEARS_AHEAD):
+    if expected_date > years_ahead(day=now, years=MAX_YEARS_AHEAD):
         raise ValidationError(
             {"expected_date": _("The release date must be within three years from today.")}
         )
