@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from plans.models import (
+    Assessment,
     AssessmentEntry,
     Domain,
     EmployerType,
@@ -95,6 +97,23 @@ class SummaryForm(forms.Form):
         field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by(
             "kind", "name_fi"
         )
+
+
+def summary_form_build(
+    assessment: Assessment | None, suggested: list[Agency], data: QueryDict | None = None
+) -> SummaryForm:
+    """The agencies to choose from: the ones the needs suggest and the ones chosen before."""
+    chosen = list(assessment.suggested_agencies.all()) if assessment else []
+    agencies = {a.pk: a for a in [*suggested, *chosen]}.values()
+    return SummaryForm(
+        data,
+        agencies=agencies,
+        initial={
+            "summary": assessment.summary if assessment else "",
+            "suggested_services": assessment.suggested_services if assessment else "",
+            "suggested_agencies": chosen,
+        },
+    )
 
 
 class GoalForm(forms.Form):

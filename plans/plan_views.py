@@ -2,6 +2,7 @@
 follow-up forms. Changes are plain form posts that redirect back; a refused one renders
 the page again with the error where it belongs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -10,28 +11,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
-from core.dates import today
 from pathways.models import Case
 from plans.forms import ActionForm, FollowUpForm, GoalForm, OutcomeForm
-from plans.models import PLAN_CATEGORY, EmploymentPlan, PlanAction, PlanGoal
+from plans.models import EmploymentPlan, PlanGoal
+from plans.page_selectors import (
+    CasePlanPage,
+    follow_up_page_build,
+    outcome_page_build,
+    plan_page_build,
+    version_page_build,
+)
 from plans.selectors import (
-    OPEN_ACTION,
     PlanRights,
-    VersionView,
     client_agencies,
-    follow_ups_of,
-    follow_ups_open,
-    outcomes_of,
     plan_action_for_agency,
-    plan_due_on,
     plan_for_agency,
     plan_of,
-    plan_review_due_on,
     plan_version_for_agency,
     version_view,
 )
@@ -39,7 +38,6 @@ from plans.services import (
     follow_up_record,
     outcome_record,
     plan_action_add,
-    plan_action_allowed_moves,
     plan_action_cancel,
     plan_action_complete,
     plan_action_reopen,
@@ -50,100 +48,18 @@ from plans.services import (
     plan_start,
     plan_version_freeze,
 )
-from plans.views import acting_role, case_rights, failure_status, log_use
+from plans.views import acting_role, back_to, case_rights, failure_status, log_use, page_respond
 from referrals.models import LogPurpose
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    action: PlanAction
-    moves: tuple[str, ...]
-    overdue: bool
-
-
-def _goal_form_or_new(form: GoalForm | None) -> GoalForm:
-    return form if form is not None else GoalForm()
-
-
-def plan_page(
-    request: AuthenticatedRequest,
-    case: Case,
-    rights: PlanRights,
-    *,
-    goal_form: GoalForm | None = None,
-    action_form: ActionForm | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    """The plan as the acting agency may see it, with the forms it may use."""
-    plan = plan_of(case=case)
-    day = today()
-    goals = list(plan.goals.all()) if plan and rights.sees_plan else []
-    all_actions = list(plan.actions.all()) if plan else []
-    actions = [
-        ActionRow(
-            action=a,
-            moves=plan_action_allowed_moves(action=a, rights=rights),
-            overdue=a.due_on < day and a.status in OPEN_ACTION,
-        )
-        for a in all_actions
-        if rights.sees_action(a.owner_agency_id)
-    ]
-    versions = list(plan.versions.all()) if plan else []
-    latest: VersionView | None = (
-        version_view(version=versions[0], rights=rights) if versions else None
-    )
-    outcomes = outcomes_of(case=case) if rights.sees_plan else []
-    follow_ups = follow_ups_of(case=case) if rights.sees_plan else []
-    editing = plan is not None and rights.edits_plan
-    if editing and action_form is None:
-        action_form = ActionForm(goals=goals, agencies=client_agencies(case=case))
-    shown = {PLAN_CATEGORY} if (goals or actions or outcomes or latest) else set()
-    log_use(request, case, rights, shown, LogPurpose.PLAN)
-    return render(
-        request,
-        "plans/plan.html",
-        {
-            "case": case,
-            "access": rights.access,
-            "rights": rights,
-            "plan": plan,
-            "goals": goals,
-            "actions": actions,
-            "hidden_actions": len(actions) < len(all_actions),
-            "latest": latest,
-            "may_sign": latest is not None
-            and any(
-                s.agency_id == rights.agency.pk and s.signoff is None for s in latest.signatories
-            ),
-            "due_on": plan_due_on(plan=plan) if plan and plan.reviewed_on is None else None,
-            "review_on": plan_review_due_on(plan=plan) if plan else None,
-            "today": day,
-            "outcomes": outcomes,
-            "follow_ups": follow_ups,
-            "follow_ups_open": follow_ups_open(
-                case=case, today=day, done={f.months for f in follow_ups}
-            )
-            if outcomes and rights.edits_plan
-            else [],
-            "goal_form": _goal_form_or_new(goal_form) if editing else None,
-            "action_form": action_form if editing else None,
-            "plan_reason": rights.withheld_reason,
-            "error": error,
-        },
-        status=status,
-    )
-
-
 def _back(case: Case, anchor: str = "") -> HttpResponse:
-    url = reverse("case-plan", args=[case.public_id])
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return back_to("case-plan", case, anchor)
 
 
 @login_required
 def plan_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case, rights = case_rights(request, public_id)
-    return plan_page(request, case, rights)
+    return page_respond(request, plan_page_build(case=case, rights=rights))
 
 
 @login_required
@@ -180,7 +96,9 @@ def plan_goal_add_view(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
         else:
             messages.success(request, _("The goal was added."))
             return _back(case, "goals")
-    return plan_page(request, case, rights, goal_form=form, status=400)
+    return page_respond(
+        request, plan_page_build(case=case, rights=rights, goal_form=form), status=400
+    )
 
 
 @login_required
@@ -224,7 +142,8 @@ def plan_action_add_view(request: AuthenticatedRequest, public_id: UUID) -> Http
         else:
             messages.success(request, _("The action was added."))
             return _back(case, "actions")
-    return plan_page(request, case, rights, action_form=form, status=400)
+    page = plan_page_build(case=case, rights=rights, action_form=form)
+    return page_respond(request, page, status=400)
 
 
 ACTION_MOVES = {
@@ -253,9 +172,8 @@ def plan_action_move(
     try:
         action = transition(action=action, user=request.user, agency=rights.agency)
     except ValidationError as error:
-        return plan_page(
-            request, case, rights, error=" ".join(error.messages), status=failure_status(error)
-        )
+        page = plan_page_build(case=case, rights=rights, error=" ".join(error.messages))
+        return page_respond(request, page, status=failure_status(error))
     messages.success(
         request,
         _("Saved: the action is now %(status)s.") % {"status": action.get_status_display().lower()},
@@ -274,9 +192,8 @@ def plan_version_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResp
     try:
         version = plan_version_freeze(plan=plan, user=request.user, agency=rights.agency)
     except ValidationError as error:
-        return plan_page(
-            request, case, rights, error=" ".join(error.messages), status=failure_status(error)
-        )
+        page = plan_page_build(case=case, rights=rights, error=" ".join(error.messages))
+        return page_respond(request, page, status=failure_status(error))
     messages.success(
         request,
         _("Version %(number)d was made; the agencies can now sign it off.")
@@ -299,38 +216,6 @@ def plan_versions(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
     )
 
 
-def version_page(
-    request: AuthenticatedRequest,
-    case: Case,
-    rights: PlanRights,
-    view: VersionView,
-    *,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    newest = view.version.plan.versions.order_by("-number").values_list("number", flat=True)
-    is_newest = newest.first() == view.version.number
-    shown = {PLAN_CATEGORY} if (view.goals or view.actions) else set()
-    log_use(request, case, rights, shown, LogPurpose.PLAN)
-    return render(
-        request,
-        "plans/version_detail.html",
-        {
-            "case": case,
-            "access": rights.access,
-            "view": view,
-            "is_newest": is_newest,
-            "may_sign": is_newest
-            and any(
-                s.agency_id == rights.agency.pk and s.signoff is None for s in view.signatories
-            ),
-            "plan_reason": rights.withheld_reason,
-            "error": error,
-        },
-        status=status,
-    )
-
-
 @login_required
 def plan_version_detail(
     request: AuthenticatedRequest, public_id: UUID, number: int
@@ -342,7 +227,7 @@ def plan_version_detail(
         number=number,
         role=acting_role(request),
     )
-    return version_page(request, case, rights, version_view(version=version, rights=rights))
+    return page_respond(request, version_page_build(case=case, rights=rights, version=version))
 
 
 @login_required
@@ -357,14 +242,10 @@ def plan_sign_off_view(request: AuthenticatedRequest, public_id: UUID, number: i
     try:
         plan_sign_off(version=version, user=request.user, agency=rights.agency)
     except ValidationError as error:
-        return version_page(
-            request,
-            case,
-            rights,
-            version_view(version=version, rights=rights),
-            error=" ".join(error.messages),
-            status=failure_status(error),
+        page = version_page_build(
+            case=case, rights=rights, version=version, error=" ".join(error.messages)
         )
+        return page_respond(request, page, status=failure_status(error))
     messages.success(
         request,
         _("Your agency signed off version %(number)d.") % {"number": version.number},
@@ -375,77 +256,56 @@ def plan_sign_off_view(request: AuthenticatedRequest, public_id: UUID, number: i
 # Outcomes ------------------------------------------------------------------------------
 
 
-def _outcome_rights(request: AuthenticatedRequest, public_id: UUID) -> tuple[Case, PlanRights]:
+@dataclass(frozen=True)
+class _Record:
+    """An outcome or a follow-up: a form whose fields are its service's arguments."""
+
+    form: type[OutcomeForm] | type[FollowUpForm]
+    record: Callable[..., object]
+    done: Callable[[], str]
+    page: Callable[..., CasePlanPage]
+
+
+RECORDS = {
+    "outcome": _Record(
+        form=OutcomeForm,
+        record=outcome_record,
+        done=lambda: _("The outcome was recorded."),
+        page=outcome_page_build,
+    ),
+    "follow-up": _Record(
+        form=FollowUpForm,
+        record=follow_up_record,
+        done=lambda: _("The follow-up was recorded."),
+        page=follow_up_page_build,
+    ),
+}
+
+
+def _record(request: AuthenticatedRequest, public_id: UUID, what: str) -> HttpResponse:
+    """Record what came of the path, or a follow-up of it (the plan's editors)."""
+    spec = RECORDS[what]
     case, rights = case_rights(request, public_id)
     if not rights.edits_plan:
         raise PermissionDenied
-    return case, rights
+    form = spec.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.record(case=case, user=request.user, agency=rights.agency, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, spec.done())
+            return _back(case, "outcomes")
+    page = spec.page(case=case, rights=rights, form=form)
+    return page_respond(request, page, status=400 if form.errors else 200)
 
 
 @login_required
 def outcome_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    case, rights = _outcome_rights(request, public_id)
-    form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome_record(
-                case=case,
-                user=request.user,
-                agency=rights.agency,
-                kind=data["kind"],
-                employer_type=data["employer_type"],
-                hours_per_week=data["hours_per_week"],
-                start_date=data["start_date"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The outcome was recorded."))
-            return _back(case, "outcomes")
-    log_use(request, case, rights, set(), LogPurpose.PLAN)
-    return render(
-        request,
-        "plans/outcome_form.html",
-        {"case": case, "access": rights.access, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return _record(request, public_id, "outcome")
 
 
 @login_required
 def follow_up_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    case, rights = _outcome_rights(request, public_id)
-    outcomes = outcomes_of(case=case)
-    follow_ups = follow_ups_of(case=case)
-    form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            follow_up_record(
-                case=case,
-                user=request.user,
-                agency=rights.agency,
-                months=data["months"],
-                still_holds=data["still_holds"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The follow-up was recorded."))
-            return _back(case, "outcomes")
-    log_use(request, case, rights, {PLAN_CATEGORY} if outcomes else set(), LogPurpose.PLAN)
-    return render(
-        request,
-        "plans/follow_up_form.html",
-        {
-            "case": case,
-            "access": rights.access,
-            "form": form,
-            "outcome": outcomes[0] if outcomes else None,
-            "follow_ups": follow_ups,
-            "open": follow_ups_open(case=case, today=today(), done={f.months for f in follow_ups}),
-        },
-        status=400 if form.errors else 200,
-    )
+    return _record(request, public_id, "follow-up")

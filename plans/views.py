@@ -7,21 +7,20 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.http import AuthenticatedRequest, client_work_agency
-from agencies.models import Agency
+from core.pages import page_context
 from pathways.models import Case
-from plans.forms import EntriesForm, SummaryForm
-from plans.models import SUMMARY_CATEGORY, Assessment, Domain
+from plans.forms import EntriesForm, summary_form_build
+from plans.page_selectors import CasePlanPage, assessment_page_build
 from plans.selectors import (
     PlanRights,
     assessment_of,
-    assessment_rows,
     assessment_suggested_agencies,
     case_and_rights,
 )
@@ -32,7 +31,7 @@ from plans.services import (
     assessment_reopen,
     assessment_summary_save,
 )
-from referrals.models import DataCategory, LogPurpose
+from referrals.models import DataCategory
 from referrals.services import use_log_write
 
 
@@ -66,81 +65,28 @@ def failure_status(error: ValidationError) -> int:
     return 409 if isinstance(error, PlanConflict) else 400
 
 
-def _summary_form(
-    assessment: Assessment | None, suggested: list[Agency], data: QueryDict | None = None
-) -> SummaryForm:
-    """The agencies to choose from: the ones the needs suggest and the ones chosen before."""
-    chosen = list(assessment.suggested_agencies.all()) if assessment else []
-    agencies = {a.pk: a for a in [*suggested, *chosen]}.values()
-    return SummaryForm(
-        data,
-        agencies=agencies,
-        initial={
-            "summary": assessment.summary if assessment else "",
-            "suggested_services": assessment.suggested_services if assessment else "",
-            "suggested_agencies": chosen,
-        },
-    )
-
-
-def assessment_page(
-    request: AuthenticatedRequest,
-    case: Case,
-    rights: PlanRights,
-    *,
-    entries_form: EntriesForm | None = None,
-    summary_form: SummaryForm | None = None,
-    error: str = "",
-    status: int = 200,
+def page_respond(
+    request: AuthenticatedRequest, page: CasePlanPage, *, status: int = 200
 ) -> HttpResponse:
-    assessment = assessment_of(case=case)
-    rows = assessment_rows(assessment=assessment, rights=rights)
-    completed = assessment is not None and assessment.completed_at is not None
-    suggestions = (
-        assessment_suggested_agencies(assessment=assessment, access=rights.access)
-        if assessment is not None and rights.sees_summary
-        else []
-    )
-    if entries_form is None and not completed:
-        entries_form = EntriesForm(own=[row.own for row in rows if row.own])
-    if summary_form is None and not completed and rights.edits_summary:
-        summary_form = _summary_form(assessment, [s[0] for s in suggestions])
-    shown = {row.category for row in rows if row.entries}
-    if rights.sees_summary and assessment is not None:
-        shown.add(SUMMARY_CATEGORY)
-    log_use(request, case, rights, shown, LogPurpose.ASSESSMENT)
-    return render(
-        request,
-        "plans/assessment.html",
-        {
-            "case": case,
-            "access": rights.access,
-            "rights": rights,
-            "assessment": assessment,
-            "completed": completed,
-            "rows": rows,
-            "entries_form": entries_form if not completed else None,
-            "summary_form": summary_form if not completed else None,
-            "suggestions": [
-                (agency, contacts, [Domain(d).label for d in domains])
-                for agency, contacts, domains in suggestions
-            ],
-            "summary_reason": rights.access.reason(SUMMARY_CATEGORY),
-            "error": error,
-        },
-        status=status,
-    )
+    """A page of the plans app, use-logged for what it shows."""
+    log_use(request, page.case, page.rights, set(page.logged), page.purpose)
+    return render(request, page.template, page_context(page), status=status)
+
+
+def back_to(url_name: str, case: Case, anchor: str = "") -> HttpResponse:
+    """After a change: the case's page `url_name`, at the part that changed."""
+    url = reverse(url_name, args=[case.public_id])
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _back(case: Case, anchor: str = "") -> HttpResponse:
-    url = reverse("case-assessment", args=[case.public_id])
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return back_to("case-assessment", case, anchor)
 
 
 @login_required
 def assessment_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case, rights = case_rights(request, public_id)
-    return assessment_page(request, case, rights)
+    return page_respond(request, assessment_page_build(case=case, rights=rights))
 
 
 @login_required
@@ -150,16 +96,16 @@ def assessment_entries(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
     case, rights = case_rights(request, public_id)
     form = EntriesForm(request.POST)
     if not form.is_valid():
-        return assessment_page(request, case, rights, entries_form=form, status=400)
+        page = assessment_page_build(case=case, rights=rights, entries_form=form)
+        return page_respond(request, page, status=400)
     try:
         assessment_entries_save(
             case=case, user=request.user, agency=rights.agency, entries=form.entries()
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return assessment_page(
-            request, case, rights, entries_form=form, status=failure_status(error)
-        )
+        page = assessment_page_build(case=case, rights=rights, entries_form=form)
+        return page_respond(request, page, status=failure_status(error))
     messages.success(request, _("Your agency's part of the assessment was saved."))
     return _back(case, "own-part")
 
@@ -176,9 +122,10 @@ def assessment_summary(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
         if assessment
         else []
     )
-    form = _summary_form(assessment, suggested, request.POST)
+    form = summary_form_build(assessment, suggested, request.POST)
     if not form.is_valid():
-        return assessment_page(request, case, rights, summary_form=form, status=400)
+        page = assessment_page_build(case=case, rights=rights, summary_form=form)
+        return page_respond(request, page, status=400)
     data = form.cleaned_data
     try:
         assessment_summary_save(
@@ -191,9 +138,8 @@ def assessment_summary(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return assessment_page(
-            request, case, rights, summary_form=form, status=failure_status(error)
-        )
+        page = assessment_page_build(case=case, rights=rights, summary_form=form)
+        return page_respond(request, page, status=failure_status(error))
     messages.success(request, _("The summary of needs was saved."))
     return _back(case, "summary")
 
@@ -212,9 +158,8 @@ def assessment_move(request: AuthenticatedRequest, public_id: UUID, action: str)
     try:
         move(case=case, user=request.user, agency=rights.agency)
     except ValidationError as error:
-        return assessment_page(
-            request, case, rights, error=" ".join(error.messages), status=failure_status(error)
-        )
+        page = assessment_page_build(case=case, rights=rights, error=" ".join(error.messages))
+        return page_respond(request, page, status=failure_status(error))
     messages.success(
         request,
         _("The assessment was completed.")
