@@ -13,7 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make run        set up and start Polku (web + Celery worker with beat) on http://$(HOST):$(PORT)/"
 	@echo "make test       run the whole test suite (browser tests need Debian's chromium)"
-	@echo "make lint       ruff check, ruff format --check and mypy"
+	@echo "make lint       ruff check, ruff format --check, mypy and the import layers"
 	@echo "make format     format the code with ruff"
 	@echo "make messages   extract and compile translations (needs gettext)"
 	@echo "make bench      national-scale benchmark on PostgreSQL (docs/performance.md)"
@@ -50,6 +50,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .
