@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "Meetings and gatherings"
+
+    def ready(self) -> None:
+        from history.models import ObjectKind
+        from history.registry import kind_model_register
+        from meetings.models import Meeting
+
+        # The change history names the recorded fields by this model's verbose names.
+        kind_model_register(kind=ObjectKind.MEETING, model=Meeting)

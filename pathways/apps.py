@@ -16,3 +16,11 @@ class PathwaysConfig(AppConfig):
 
         # What the referral pages and the notification list show of a case.
         case_links.register()
+
+        from history.models import ObjectKind
+        from history.registry import kind_model_register
+        from pathways.models import Case, CaseStage
+
+        # The change history names the recorded fields by these models' verbose names; a
+        # stage's fields are recorded on its case as "stages.<order>.<field>".
+        kind_model_register(kind=ObjectKind.CASE, model=Case, parts={"stages": CaseStage})

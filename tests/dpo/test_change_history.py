@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.dates import today
-from dpo.templatetags.history_labels import change_action, field_label
-from history.models import ChangeRecord, ObjectKind
+from history.models import ChangeAction, ChangeRecord, ObjectKind
 from history.services import change_record
+from history.templatetags.history_labels import change_action, field_label
 from pathways.kela.services import case_outcome_record, kela_guidance_start
 from pathways.models import Case, CaseOutcome, CaseStage
 from referrals.events import PathEvent
@@ -260,7 +260,7 @@ def test_the_history_costs_one_query_however_long(login, personas, username, nam
             object_id=object_id,
             user=personas["rise.oulu"],
             agency=agency("rise-prison"),
-            action="created",
+            action=ChangeAction.CREATED,
             fields=["first_name"],
         )
     with CaptureQueriesContext(connection) as many:
