@@ -1,5 +1,5 @@
 """Writes of client data. Each function is one transaction; referral status changes only
-along TRANSITIONS."""
+along TRANSITIONS, through history.transitions."""
 
 import json
 import secrets
@@ -16,8 +16,9 @@ from guardian.shortcuts import assign_perm
 from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
 from core.dates import end_of_day, today
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
+from history.transitions import Recorded, TransitionConflict, Transitions, transition_apply
 from referrals.clients.identity import blind_index, encrypt, hetu_birth_date, hetu_normalise
 from referrals.events import referral_event_announce
 from referrals.models import (
@@ -44,24 +45,57 @@ from referrals.selectors import (
 )
 
 S = ReferralStatus
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
-    S.SENT: frozenset({S.OPENED, S.ACCEPTED, S.RETURNED, S.WITHDRAWN}),
-    S.OPENED: frozenset({S.ACCEPTED, S.RETURNED, S.WITHDRAWN}),
-    S.ACCEPTED: frozenset({S.CLOSED}),
-    S.RETURNED: frozenset({S.CLOSED}),
-    S.WITHDRAWN: frozenset(),
-    S.CLOSED: frozenset(),
-}
-# Which side of the referral may move it into each status.
-SENDER_MOVES = frozenset({S.SENT, S.WITHDRAWN})
-RECIPIENT_MOVES = frozenset({S.OPENED, S.ACCEPTED, S.RETURNED, S.CLOSED})
+
+
+class ReferralConflict(TransitionConflict):
+    """Someone else moved the referral first."""
+
+
+def _conflict(referral: Referral) -> ReferralConflict:
+    last = referral.events.select_related("actor").order_by("-at", "-pk").first()
+    if last is None:
+        return ReferralConflict(_("The referral cannot be moved from its current status."))
+    return ReferralConflict(
+        _("%(person)s already marked this referral %(status)s at %(time)s.")
+        % {
+            "person": last.actor.display_name,
+            "status": S(last.status).label.lower(),
+            "time": timezone.localtime(last.at).strftime("%d.%m.%Y %H:%M"),
+        }
+    )
+
+
+# Each move is recorded as the status it leads to.
+TRANSITIONS: Transitions[Referral] = Transitions(
+    moves={
+        S.DRAFT: {"send": S.SENT, "withdraw": S.WITHDRAWN},
+        S.SENT: {
+            "open": S.OPENED,
+            "accept": S.ACCEPTED,
+            "return": S.RETURNED,
+            "withdraw": S.WITHDRAWN,
+        },
+        S.OPENED: {"accept": S.ACCEPTED, "return": S.RETURNED, "withdraw": S.WITHDRAWN},
+        S.ACCEPTED: {"close": S.CLOSED},
+        S.RETURNED: {"close": S.CLOSED},
+        S.WITHDRAWN: {},
+        S.CLOSED: {},
+    },
+    actions={
+        "send": ChangeAction.SENT,
+        "open": ChangeAction.OPENED,
+        "accept": ChangeAction.ACCEPTED,
+        "return": ChangeAction.RETURNED,
+        "withdraw": ChangeAction.WITHDRAWN,
+        "close": ChangeAction.CLOSED,
+    },
+    conflict=_conflict,
+)
+# Which side of the referral may make each move.
+SENDER_MOVES = frozenset({"send", "withdraw"})
+RECIPIENT_MOVES = frozenset({"open", "accept", "return", "close"})
 # Statuses in which the recipient no longer needs the client's data.
 REVOKING = frozenset({S.RETURNED, S.WITHDRAWN, S.CLOSED})
-
-
-class ReferralConflict(ValidationError):
-    """Someone else moved the referral first."""
 
 
 # The client fields a record of the client's creation names when they were given.
@@ -144,7 +178,7 @@ def client_create(
         object_id=client.public_id,
         user=user,
         agency=recorded_by,
-        action="created",
+        action=ChangeAction.CREATED,
         fields=[
             "hetu" if hetu else "temporary_id",
             *(name for name in CLIENT_FIELDS if getattr(client, name) not in ("", None, False)),
@@ -199,7 +233,7 @@ def consent_record(
         object_id=client.public_id,
         user=user,
         agency=agency,
-        action="consent recorded",
+        action=ChangeAction.CONSENT_RECORDED,
         fields=[
             f"consents.{name}"
             for name in (
@@ -228,7 +262,7 @@ def consent_withdraw(
             object_id=consent.client.public_id,
             user=user,
             agency=agency or consent.recorded_by,
-            action="consent withdrawn",
+            action=ChangeAction.CONSENT_WITHDRAWN,
             fields=["consents.withdrawn_at"],
         )
     return grants_revoke(
@@ -388,7 +422,7 @@ def referral_create(
         object_id=referral.public_id,
         user=user,
         agency=sender,
-        action="created",
+        action=ChangeAction.CREATED,
         fields=[
             "recipient_agency",
             *(["recipient_person"] if recipient_person else []),
@@ -415,7 +449,7 @@ def referral_send(*, referral: Referral, user: User, agency: Agency) -> Referral
         categories=categories,
     )
     referral = _transition(
-        referral=referral, to=S.SENT, user=user, agency=agency, sent_at=timezone.now()
+        referral=referral, move="send", user=user, agency=agency, sent_at=timezone.now()
     )
     by_basis = [c for c in categories if c.code not in consents]
     if by_basis:
@@ -461,7 +495,7 @@ def referral_open(*, referral: Referral, user: User, agency: Agency) -> Referral
     if referral.status != S.SENT or referral.recipient_agency_id != agency.pk:
         return referral
     try:
-        return _transition(referral=referral, to=S.OPENED, user=user, agency=agency)
+        return _transition(referral=referral, move="open", user=user, agency=agency)
     except ReferralConflict:
         referral.refresh_from_db()
         return referral
@@ -471,7 +505,7 @@ def referral_accept(*, referral: Referral, user: User, agency: Agency, assignee:
     if not agency_client_workers(agency=agency).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("The responsible person must belong to your agency.")})
     return _transition(
-        referral=referral, to=S.ACCEPTED, user=user, agency=agency, assigned_to=assignee
+        referral=referral, move="accept", user=user, agency=agency, assigned_to=assignee
     )
 
 
@@ -481,7 +515,7 @@ def referral_return(*, referral: Referral, user: User, agency: Agency, reason: s
         raise ValidationError({"reason": _("Tell the sender why the referral is returned.")})
     return _transition(
         referral=referral,
-        to=S.RETURNED,
+        move="return",
         user=user,
         agency=agency,
         note=reason,
@@ -492,22 +526,30 @@ def referral_return(*, referral: Referral, user: User, agency: Agency, reason: s
 def referral_withdraw(
     *, referral: Referral, user: User, agency: Agency, note: str = ""
 ) -> Referral:
-    return _transition(referral=referral, to=S.WITHDRAWN, user=user, agency=agency, note=note)
+    return _transition(referral=referral, move="withdraw", user=user, agency=agency, note=note)
 
 
 def referral_close(*, referral: Referral, user: User, agency: Agency, note: str = "") -> Referral:
-    return _transition(referral=referral, to=S.CLOSED, user=user, agency=agency, note=note)
+    return _transition(referral=referral, move="close", user=user, agency=agency, note=note)
 
 
 def referral_allowed_moves(*, referral: Referral, agency: Agency) -> frozenset[str]:
     """The statuses `agency` may move the referral into now."""
-    moves = set(TRANSITIONS[referral.status])
+    return frozenset(
+        TRANSITIONS.moves[referral.status][move]
+        for move in _moves_of(referral=referral, agency=agency)
+    )
+
+
+def _moves_of(*, referral: Referral, agency: Agency) -> frozenset[str]:
+    """The moves `agency` may make on the referral now: only the recipient opens, accepts
+    or returns it; a returned referral is the sender's to close."""
+    moves = TRANSITIONS.allowed(referral.status)
+    returned = {"close"} if referral.status == S.RETURNED else set()
     if referral.sender_agency_id == agency.pk:
-        allowed = SENDER_MOVES | ({S.CLOSED} if referral.status == S.RETURNED else set())
-        return frozenset(moves & allowed)
+        return moves & (SENDER_MOVES | returned)
     if referral.recipient_agency_id == agency.pk:
-        allowed = RECIPIENT_MOVES - ({S.CLOSED} if referral.status == S.RETURNED else set())
-        return frozenset(moves & allowed)
+        return moves & (RECIPIENT_MOVES - returned)
     return frozenset()
 
 
@@ -515,52 +557,32 @@ def referral_allowed_moves(*, referral: Referral, agency: Agency) -> frozenset[s
 def _transition(
     *,
     referral: Referral,
-    to: str,
+    move: str,
     user: User,
     agency: Agency,
     note: str = "",
     **changes: object,
 ) -> Referral:
-    """Move the referral to `to` if that is allowed now; exactly one of two racing moves wins."""
-    current = Referral.objects.select_for_update().get(pk=referral.pk)
-    if to not in referral_allowed_moves(referral=current, agency=agency):
-        raise _conflict(current)
-    won = Referral.objects.filter(pk=current.pk, status=current.status).update(
-        status=to, updated_at=timezone.now(), **changes
-    )
-    if not won:
-        raise _conflict(Referral.objects.get(pk=current.pk))
-    ReferralEvent.objects.create(
-        referral=current, status=to, actor=user, actor_agency=agency, note=note
-    )
-    change_record(
-        kind=ObjectKind.REFERRAL,
-        object_id=current.public_id,
+    """Make the move if `agency` may make it now; exactly one of two racing moves wins."""
+    referral = transition_apply(
+        transitions=TRANSITIONS,
+        obj=referral,
+        move=move,
         user=user,
         agency=agency,
-        action=str(to),
-        fields=["status", *changes],
+        changes=changes,
+        may=lambda locked: move in _moves_of(referral=locked, agency=agency),
+        event=lambda locked, to: ReferralEvent.objects.create(
+            referral=locked, status=to, actor=user, actor_agency=agency, note=note
+        ),
+        recorded=Recorded(
+            kind=ObjectKind.REFERRAL, object_id=referral.public_id, fields=["status", *changes]
+        ),
     )
-    if to in REVOKING:
-        grants_revoke(grants=current.grants.all(), reason=str(S(to).label))
-    current.refresh_from_db()
-    referral_event_announce(referral=current, status=to, user=user, agency=agency)
-    return current
-
-
-def _conflict(referral: Referral) -> ReferralConflict:
-    last = referral.events.select_related("actor").order_by("-at", "-pk").first()
-    if last is None:
-        return ReferralConflict(_("The referral cannot be moved from its current status."))
-    return ReferralConflict(
-        _("%(person)s already marked this referral %(status)s at %(time)s.")
-        % {
-            "person": last.actor.display_name,
-            "status": S(last.status).label.lower(),
-            "time": timezone.localtime(last.at).strftime("%d.%m.%Y %H:%M"),
-        },
-        code="conflict",
-    )
+    if referral.status in REVOKING:
+        grants_revoke(grants=referral.grants.all(), reason=str(S(referral.status).label))
+    referral_event_announce(referral=referral, status=referral.status, user=user, agency=agency)
+    return referral
 
 
 # Logs ------------------------------------------------------------------------------

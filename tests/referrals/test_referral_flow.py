@@ -49,12 +49,12 @@ def can_view(agency_key: str, referral: Referral) -> bool:
 
 
 def test_transition_table_is_the_documented_one():
-    assert TRANSITIONS[S.DRAFT] == {S.SENT, S.WITHDRAWN}
-    assert TRANSITIONS[S.SENT] == {S.OPENED, S.ACCEPTED, S.RETURNED, S.WITHDRAWN}
-    assert TRANSITIONS[S.OPENED] == {S.ACCEPTED, S.RETURNED, S.WITHDRAWN}
-    assert TRANSITIONS[S.ACCEPTED] == {S.CLOSED}
-    assert TRANSITIONS[S.RETURNED] == {S.CLOSED}
-    assert TRANSITIONS[S.WITHDRAWN] == TRANSITIONS[S.CLOSED] == frozenset()
+    assert TRANSITIONS.targets(S.DRAFT) == {S.SENT, S.WITHDRAWN}
+    assert TRANSITIONS.targets(S.SENT) == {S.OPENED, S.ACCEPTED, S.RETURNED, S.WITHDRAWN}
+    assert TRANSITIONS.targets(S.OPENED) == {S.ACCEPTED, S.RETURNED, S.WITHDRAWN}
+    assert TRANSITIONS.targets(S.ACCEPTED) == {S.CLOSED}
+    assert TRANSITIONS.targets(S.RETURNED) == {S.CLOSED}
+    assert TRANSITIONS.targets(S.WITHDRAWN) == TRANSITIONS.targets(S.CLOSED) == frozenset()
 
 
 def test_a_draft_discloses_nothing_until_sent(personas):
