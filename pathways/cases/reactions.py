@@ -14,12 +14,13 @@ says the work is done.
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from agencies.models import Agency, User
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
+from history.transitions import transition_try
 from pathways.cases.links import case_for_referral
+from pathways.cases.transitions import STAGE_TRANSITIONS
 from pathways.models import (
     Case,
     CaseChange,
@@ -34,9 +35,6 @@ from referrals.events import PathEvent
 from referrals.models import Referral
 
 S = StageStatus
-# Where an event's move may start from: never from a settled stage.
-STARTS_FROM = frozenset({S.NOT_STARTED})
-COMPLETES_FROM = frozenset({S.NOT_STARTED, S.IN_PROGRESS})
 
 
 def case_event_record(
@@ -59,16 +57,6 @@ def case_event_record(
         actor=user,
         actor_name=user.display_name if user else "",
         agency=agency,
-    )
-
-
-def _move(case_stage: CaseStage, *, to: str, allowed_from: frozenset[str]) -> bool:
-    """Move the stage if it still stands where the move may start; a racing hand move
-    that got there first wins, and this one then changes nothing."""
-    return bool(
-        CaseStage.objects.filter(pk=case_stage.pk, status__in=allowed_from).update(
-            status=to, updated_at=timezone.now()
-        )
     )
 
 
@@ -117,13 +105,13 @@ def case_event_react(
     for case_stage in stages:
         template_stage = case_stage.stage
         order = template_stage.order
-        if event in template_stage.complete_events and _move(
-            case_stage, to=S.DONE, allowed_from=COMPLETES_FROM
+        if event in template_stage.complete_events and transition_try(
+            transitions=STAGE_TRANSITIONS, obj=case_stage, move="complete"
         ):
             line(CaseChange.COMPLETED, case_stage)
             changed_fields.append(f"stages.{order}.status")
-        elif event in template_stage.start_events and _move(
-            case_stage, to=S.IN_PROGRESS, allowed_from=STARTS_FROM
+        elif event in template_stage.start_events and transition_try(
+            transitions=STAGE_TRANSITIONS, obj=case_stage, move="start"
         ):
             line(CaseChange.STARTED, case_stage)
             changed_fields.append(f"stages.{order}.status")
@@ -146,7 +134,7 @@ def case_event_react(
             object_id=case.public_id,
             user=user,
             agency=agency,
-            action=f"path: {event}"[:50],
+            action=ChangeAction(f"path: {event}"),
             fields=changed_fields,
         )
     return lines
@@ -167,7 +155,7 @@ def case_event_undo(
         if (
             last is not None
             and (last.cause, last.change, last.actor_id) == (event, CaseChange.COMPLETED, None)
-            and _move(case_stage, to=S.IN_PROGRESS, allowed_from=frozenset({S.DONE}))
+            and transition_try(transitions=STAGE_TRANSITIONS, obj=case_stage, move="reopen")
         ):
             lines.append(
                 case_event_record(

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership, Municipality, User
 from core.dates import today
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
+from history.transitions import Recorded, transition_apply
 from pathways.cases.selectors import case_may_close, release_template_for, responsible_agencies
-from pathways.models import Case, CaseStage, CaseStatus
+from pathways.cases.transitions import CASE_TRANSITIONS
+from pathways.models import Case, CaseStage
 from referrals.models import Client, Release
 from referrals.selectors import client_access
 from referrals.services import client_create
@@ -133,7 +135,7 @@ def release_case_start(
         object_id=case.public_id,
         user=user,
         agency=agency,
-        action="started",
+        action=ChangeAction.STARTED,
         fields=["template", "anchor_date", "release", "stages"],
     )
     return case
@@ -160,41 +162,27 @@ def case_stages_create(*, case: Case) -> None:
     )
 
 
-CASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    CaseStatus.ACTIVE: (CaseStatus.CLOSED,),
-    CaseStatus.CLOSED: (CaseStatus.ACTIVE,),
-}
-
-
-def _case_move(*, case: Case, membership: Membership, to: str, action: str) -> Case:
+def _case_move(*, case: Case, membership: Membership, move: str, **changes: object) -> Case:
     if not case_may_close(case=case, membership=membership):
         raise PermissionDenied
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if to not in CASE_TRANSITIONS[case.status]:
-        raise ValidationError(
-            _("The path is already %(status)s.") % {"status": case.get_status_display()}
-        )
-    case.status = to
-    case.closed_at = timezone.now() if to == CaseStatus.CLOSED else None
-    case.save(update_fields=["status", "closed_at"])
-    change_record(
-        kind=ObjectKind.CASE,
-        object_id=case.public_id,
+    return transition_apply(
+        transitions=CASE_TRANSITIONS,
+        obj=case,
+        move=move,
         user=membership.user,
         agency=membership.agency,
-        action=action,
-        fields=["status"],
+        changes=changes,
+        recorded=Recorded(kind=ObjectKind.CASE, object_id=case.public_id, fields=["status"]),
     )
-    return case
 
 
 @transaction.atomic
 def case_close(*, case: Case, membership: Membership) -> Case:
     """End the path: its reminders stop, and retention counts from this day once the
     client has no other open path or live referral."""
-    return _case_move(case=case, membership=membership, to=CaseStatus.CLOSED, action="closed")
+    return _case_move(case=case, membership=membership, move="close", closed_at=timezone.now())
 
 
 @transaction.atomic
 def case_reopen(*, case: Case, membership: Membership) -> Case:
-    return _case_move(case=case, membership=membership, to=CaseStatus.ACTIVE, action="reopened")
+    return _case_move(case=case, membership=membership, move="reopen", closed_at=None)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, User
 from core.dates import today
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
 from pathways.cases.reactions import case_event_react
 from pathways.cases.selectors import template_latest
@@ -62,7 +62,7 @@ def kela_guidance_start(*, agency: Agency, user: User, client: Client, instructe
         object_id=case.public_id,
         user=user,
         agency=agency,
-        action="started",
+        action=ChangeAction.STARTED,
         fields=["template", "anchor_date", "stages"],
     )
     return case
@@ -94,7 +94,7 @@ def case_outcome_record(*, case: Case, agency: Agency, user: User, outcome: str,
         object_id=case.public_id,
         user=user,
         agency=agency,
-        action="outcome recorded",
+        action=ChangeAction.OUTCOME_RECORDED,
         fields=["outcome", *(["outcome_note"] if note else [])],
     )
     if outcome == CaseOutcome.REGISTERED:

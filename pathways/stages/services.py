@@ -1,5 +1,6 @@
 """Writes of a case's stages and its release date. Each function is one transaction; a
-stage's status changes only along TRANSITIONS, by the agency that answers for the stage."""
+stage's status changes only along STAGE_TRANSITIONS (pathways.cases.transitions), by the
+agency that answers for the stage."""
 
 import logging
 from datetime import date
@@ -12,11 +13,14 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers
 from core.dates import today
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
+from history.transitions import Recorded, transition_apply
 from pathways.cases.reactions import case_event_react, case_event_record, case_event_undo
 from pathways.cases.selectors import case_stage_is_responsible
 from pathways.cases.services import RISE_KINDS, release_date_check
+from pathways.cases.transitions import STAGE_TRANSITIONS
+from pathways.cases.transitions import StageConflict as StageConflict  # the views catch it
 from pathways.models import (
     Case,
     CaseChange,
@@ -24,21 +28,11 @@ from pathways.models import (
     CaseStatus,
     ChecklistItem,
     ChecklistTick,
-    StageStatus,
 )
 from referrals.events import PathEvent
 from referrals.models import Release
 
 logger = logging.getLogger(__name__)
-S = StageStatus
-# Status -> the named moves allowed from it and the status each leads to.
-TRANSITIONS: dict[str, dict[str, str]] = {
-    S.NOT_STARTED: {"start": S.IN_PROGRESS, "complete": S.DONE, "skip": S.SKIPPED},
-    S.IN_PROGRESS: {"complete": S.DONE, "skip": S.SKIPPED},
-    S.DONE: {"reopen": S.IN_PROGRESS},
-    S.SKIPPED: {"reopen": S.IN_PROGRESS},
-}
-ACTIONS = ("start", "complete", "skip", "reopen")
 # The line each move made by hand leaves on the case's timeline.
 HAND_CHANGES = {
     "start": CaseChange.STARTED,
@@ -48,15 +42,11 @@ HAND_CHANGES = {
 }
 
 
-class StageConflict(ValidationError):
-    """The stage is no longer in a status the move starts from (someone else moved it)."""
-
-
 def case_stage_allowed_actions(*, case_stage: CaseStage, agency: Agency) -> frozenset[str]:
     """The moves `agency` may make on the stage now."""
     if not case_stage_is_responsible(case_stage=case_stage, agency=agency):
         return frozenset()
-    return frozenset(TRANSITIONS[case_stage.status])
+    return STAGE_TRANSITIONS.allowed(case_stage.status)
 
 
 def _check_actor(*, case_stage: CaseStage, by: User) -> None:
@@ -68,33 +58,36 @@ def _check_actor(*, case_stage: CaseStage, by: User) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
-def _transition(*, case_stage: CaseStage, action: str, by: User, **changes: object) -> CaseStage:
+def _transition(*, case_stage: CaseStage, move: str, by: User, **changes: object) -> CaseStage:
     """Make the named move if the stage's status allows it now; of two racing moves from
     the same status exactly one wins."""
     _check_actor(case_stage=case_stage, by=by)
-    current = CaseStage.objects.select_for_update().get(pk=case_stage.pk)
-    to = TRANSITIONS[current.status].get(action)
-    if to is None:
-        raise _conflict(current)
-    won = CaseStage.objects.filter(pk=current.pk, status=current.status).update(
-        status=to, updated_at=timezone.now(), **changes
-    )
-    if not won:
-        raise _conflict(CaseStage.objects.get(pk=current.pk))
-    _record(case_stage=case_stage, by=by, action=f"stage {action}", fields=["status", *changes])
-    case_event_record(
-        case=case_stage.case,
-        change=HAND_CHANGES[action],
-        case_stage=case_stage,
+    # The stage's agency: only its people may change the stage (_check_actor).
+    agency = Agency(pk=case_stage.responsible_agency_id)
+    order = case_stage.stage.order
+    return transition_apply(
+        transitions=STAGE_TRANSITIONS,
+        obj=case_stage,
+        move=move,
         user=by,
-        agency=Agency(pk=case_stage.responsible_agency_id),
+        agency=agency,
+        changes=changes,
+        event=lambda _locked, _to: case_event_record(
+            case=case_stage.case,
+            change=HAND_CHANGES[move],
+            case_stage=case_stage,
+            user=by,
+            agency=agency,
+        ),
+        recorded=Recorded(
+            kind=ObjectKind.CASE,
+            object_id=case_stage.case.public_id,
+            fields=[f"stages.{order}.{name}" for name in ["status", *changes]],
+        ),
     )
-    case_stage.refresh_from_db()
-    return case_stage
 
 
-def _record(*, case_stage: CaseStage, by: User, action: str, fields: list[str]) -> None:
+def _record(*, case_stage: CaseStage, by: User, action: ChangeAction, fields: list[str]) -> None:
     """A change of one stage, in the case's history; the stage is named by its order."""
     order = case_stage.stage.order
     change_record(
@@ -108,31 +101,23 @@ def _record(*, case_stage: CaseStage, by: User, action: str, fields: list[str]) 
     )
 
 
-def _conflict(case_stage: CaseStage) -> StageConflict:
-    return StageConflict(
-        _("The stage is already %(status)s; reload the page to see its current state.")
-        % {"status": S(case_stage.status).label.lower()},
-        code="conflict",
-    )
-
-
 def case_stage_start(*, case_stage: CaseStage, by: User) -> CaseStage:
-    return _transition(case_stage=case_stage, action="start", by=by)
+    return _transition(case_stage=case_stage, move="start", by=by)
 
 
 def case_stage_complete(*, case_stage: CaseStage, by: User) -> CaseStage:
-    return _transition(case_stage=case_stage, action="complete", by=by)
+    return _transition(case_stage=case_stage, move="complete", by=by)
 
 
 def case_stage_skip(*, case_stage: CaseStage, reason: str, by: User) -> CaseStage:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for skipping the stage.")})
-    return _transition(case_stage=case_stage, action="skip", by=by, skip_reason=reason)
+    return _transition(case_stage=case_stage, move="skip", by=by, skip_reason=reason)
 
 
 def case_stage_reopen(*, case_stage: CaseStage, by: User) -> CaseStage:
-    return _transition(case_stage=case_stage, action="reopen", by=by, skip_reason="")
+    return _transition(case_stage=case_stage, move="reopen", by=by, skip_reason="")
 
 
 @transaction.atomic
@@ -150,7 +135,12 @@ def case_stage_assign(*, case_stage: CaseStage, person: User | None, by: User) -
     CaseStage.objects.filter(pk=case_stage.pk).update(
         responsible_person=person, updated_at=timezone.now()
     )
-    _record(case_stage=case_stage, by=by, action="stage assigned", fields=["responsible_person"])
+    _record(
+        case_stage=case_stage,
+        by=by,
+        action=ChangeAction.STAGE_ASSIGNED,
+        fields=["responsible_person"],
+    )
     case_stage.refresh_from_db()
     return case_stage
 
@@ -166,7 +156,12 @@ def checklist_tick_set(
     if not ticked:
         deleted, _kinds = ChecklistTick.objects.filter(case_stage=case_stage, item=item).delete()
         if deleted:
-            _record(case_stage=case_stage, by=by, action="checklist unticked", fields=["ticks"])
+            _record(
+                case_stage=case_stage,
+                by=by,
+                action=ChangeAction.CHECKLIST_UNTICKED,
+                fields=["ticks"],
+            )
             _tick_line(case_stage=case_stage, item=item, change=CaseChange.UNTICKED, by=by)
         return None
     # get_or_create retries the read when a racing tick wins the unique constraint.
@@ -174,7 +169,9 @@ def checklist_tick_set(
         case_stage=case_stage, item=item, defaults={"ticked_by": by}
     )
     if created:
-        _record(case_stage=case_stage, by=by, action="checklist ticked", fields=["ticks"])
+        _record(
+            case_stage=case_stage, by=by, action=ChangeAction.CHECKLIST_TICKED, fields=["ticks"]
+        )
         _tick_line(case_stage=case_stage, item=item, change=CaseChange.TICKED, by=by)
     return tick
 
@@ -236,7 +233,7 @@ def release_date_move(*, case: Case, expected_date: date, user: User, agency: Ag
         object_id=locked.public_id,
         user=user,
         agency=agency,
-        action="release date moved",
+        action=ChangeAction.RELEASE_DATE_MOVED,
         fields=["release.expected_date", "anchor_date"],
     )
     case.refresh_from_db()
@@ -282,7 +279,7 @@ def release_record(*, case: Case, released_on: date, user: User, agency: Agency)
         object_id=locked.public_id,
         user=user,
         agency=agency,
-        action="release recorded",
+        action=ChangeAction.RELEASE_RECORDED,
         fields=["release.released_on"],
     )
     case_event_react(case=locked, event=PathEvent.RELEASE_RECORDED, user=user, agency=agency)
