@@ -1,9 +1,9 @@
 """Writes of assessments, plans and outcomes. Each function is one transaction, checks
 who may make the change (plans.selectors.PlanRights) and records it in the history.
 
-A plan action's status changes only along ACTION_TRANSITIONS; the assessment is
-completed and reopened by named transitions; a plan version, once frozen, is never
-changed.
+A plan action's status changes only along ACTION_TRANSITIONS (history.transitions); the
+assessment is completed and reopened by named transitions; a plan version, once frozen, is
+never changed.
 """
 
 from datetime import date
@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from core.dates import today
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
+from history.transitions import Recorded, TransitionConflict, Transitions, transition_apply
 from pathways.cases.reactions import case_event_react
 from pathways.cases.services import years_ahead
 from pathways.models import Case
@@ -55,18 +56,36 @@ ACTION_MAX_YEARS = 2
 HOURS_MIN, HOURS_MAX = Decimal(0), Decimal(80)
 
 A = ActionStatus
-# Status -> the named moves allowed from it and the status each leads to.
-ACTION_TRANSITIONS: dict[str, dict[str, str]] = {
-    A.PLANNED: {"start": A.IN_PROGRESS, "complete": A.DONE, "cancel": A.CANCELLED},
-    A.IN_PROGRESS: {"complete": A.DONE, "cancel": A.CANCELLED},
-    A.DONE: {"reopen": A.IN_PROGRESS},
-    A.CANCELLED: {"reopen": A.PLANNED},
-}
-ACTION_MOVES = ("start", "complete", "cancel", "reopen")
 
 
-class PlanConflict(ValidationError):
+class PlanConflict(TransitionConflict):
     """Someone else changed the object first."""
+
+
+def _action_conflict(action: PlanAction) -> PlanConflict:
+    return PlanConflict(
+        _("The action is already %(status)s; reload the page to see its current state.")
+        % {"status": A(action.status).label.lower()}
+    )
+
+
+ACTION_TRANSITIONS: Transitions[PlanAction] = Transitions(
+    moves={
+        A.PLANNED: {"start": A.IN_PROGRESS, "complete": A.DONE, "cancel": A.CANCELLED},
+        A.IN_PROGRESS: {"complete": A.DONE, "cancel": A.CANCELLED},
+        A.DONE: {"reopen": A.IN_PROGRESS},
+        A.CANCELLED: {"reopen": A.PLANNED},
+    },
+    actions={
+        "start": ChangeAction.ACTION_START,
+        "complete": ChangeAction.ACTION_COMPLETE,
+        "cancel": ChangeAction.ACTION_CANCEL,
+        "reopen": ChangeAction.ACTION_REOPEN,
+    },
+    conflict=_action_conflict,
+)
+# The order the plan page shows an action's buttons in.
+ACTION_MOVES = ("start", "complete", "cancel", "reopen")
 
 
 def _rights(*, case: Case, agency: Agency, user: User) -> PlanRights:
@@ -171,7 +190,7 @@ def assessment_entries_save(
             object_id=assessment.public_id,
             user=user,
             agency=agency,
-            action="created",
+            action=ChangeAction.CREATED,
         )
     if changed:
         assessment.save(update_fields=["updated_at"])
@@ -180,7 +199,7 @@ def assessment_entries_save(
             object_id=assessment.public_id,
             user=user,
             agency=agency,
-            action="entries saved",
+            action=ChangeAction.ENTRIES_SAVED,
             fields=changed,
         )
     return assessment
@@ -225,7 +244,7 @@ def assessment_summary_save(
         object_id=assessment.public_id,
         user=user,
         agency=agency,
-        action="summary saved",
+        action=ChangeAction.SUMMARY_SAVED,
         fields=changed,
     )
     return assessment
@@ -257,7 +276,7 @@ def _assessment_move(*, case: Case, user: User, agency: Agency, complete: bool) 
         object_id=assessment.public_id,
         user=user,
         agency=agency,
-        action="completed" if complete else "reopened",
+        action=ChangeAction.COMPLETED if complete else ChangeAction.REOPENED,
         fields=["completed_at"],
     )
     return assessment
@@ -293,7 +312,7 @@ def _plan_locked(plan: EmploymentPlan) -> EmploymentPlan:
 
 
 def _plan_record(
-    plan: EmploymentPlan, user: User, agency: Agency, action: str, fields: list[str]
+    plan: EmploymentPlan, user: User, agency: Agency, action: ChangeAction, fields: list[str]
 ) -> None:
     change_record(
         kind=ObjectKind.PLAN,
@@ -317,7 +336,7 @@ def plan_start(*, case: Case, user: User, agency: Agency) -> EmploymentPlan:
     if existing is not None:
         return existing
     plan = EmploymentPlan.objects.create(case=case, started_on=today())
-    _plan_record(plan, user, agency, "created", ["started_on"])
+    _plan_record(plan, user, agency, ChangeAction.CREATED, ["started_on"])
     return plan
 
 
@@ -329,7 +348,7 @@ def plan_goal_add(*, plan: EmploymentPlan, text: str, user: User, agency: Agency
     last = plan.goals.order_by("-order").values_list("order", flat=True).first() or 0
     goal = PlanGoal.objects.create(plan=plan, order=last + 1, text=text)
     plan.save(update_fields=["updated_at"])
-    _plan_record(plan, user, agency, "goal added", ["goals"])
+    _plan_record(plan, user, agency, ChangeAction.GOAL_ADDED, ["goals"])
     return goal
 
 
@@ -341,7 +360,7 @@ def plan_goal_remove(*, goal: PlanGoal, user: User, agency: Agency) -> None:
     plan = _plan_locked(plan)
     PlanGoal.objects.filter(pk=goal.pk).delete()
     plan.save(update_fields=["updated_at"])
-    _plan_record(plan, user, agency, "goal removed", ["goals"])
+    _plan_record(plan, user, agency, ChangeAction.GOAL_REMOVED, ["goals"])
 
 
 @transaction.atomic
@@ -395,7 +414,7 @@ def plan_action_add(
         created_by=user,
     )
     plan.save(update_fields=["updated_at"])
-    _plan_record(plan, user, agency, "action added", ["actions"])
+    _plan_record(plan, user, agency, ChangeAction.ACTION_ADDED, ["actions"])
     return action
 
 
@@ -406,19 +425,16 @@ def _action_move(*, action: PlanAction, move: str, user: User, agency: Agency) -
     rights = _rights(case=plan.case, agency=agency, user=user)
     if not rights.moves_action(action.owner_agency_id):
         raise PermissionDenied
-    current = PlanAction.objects.select_for_update().get(pk=action.pk)
-    to = ACTION_TRANSITIONS[current.status].get(move)
-    if to is None:
-        raise PlanConflict(
-            _("The action is already %(status)s; reload the page to see its current state.")
-            % {"status": A(current.status).label.lower()},
-            code="conflict",
-        )
-    current.status = to
-    current.save(update_fields=["status", "updated_at"])
-    _plan_record(plan, user, agency, f"action {move}", ["actions.status"])
-    current.plan = plan
-    return current
+    return transition_apply(
+        transitions=ACTION_TRANSITIONS,
+        obj=action,
+        move=move,
+        user=user,
+        agency=agency,
+        recorded=Recorded(
+            kind=ObjectKind.PLAN, object_id=plan.public_id, fields=["actions.status"]
+        ),
+    )
 
 
 @transaction.atomic
@@ -444,7 +460,7 @@ def plan_action_reopen(*, action: PlanAction, user: User, agency: Agency) -> Pla
 def plan_action_allowed_moves(*, action: PlanAction, rights: PlanRights) -> tuple[str, ...]:
     if not rights.moves_action(action.owner_agency_id):
         return ()
-    allowed = ACTION_TRANSITIONS[action.status]
+    allowed = ACTION_TRANSITIONS.allowed(action.status)
     return tuple(move for move in ACTION_MOVES if move in allowed)
 
 
@@ -476,7 +492,7 @@ def plan_version_freeze(*, plan: EmploymentPlan, user: User, agency: Agency) -> 
         content=plan_snapshot(plan=plan, goals=goals, actions=actions, signatories=signatories),
         created_by=user,
     )
-    _plan_record(plan, user, agency, "version frozen", ["versions"])
+    _plan_record(plan, user, agency, ChangeAction.VERSION_FROZEN, ["versions"])
     return version
 
 
@@ -507,7 +523,7 @@ def plan_sign_off(*, version: PlanVersion, user: User, agency: Agency) -> PlanSi
         plan.reviewed_on = today()
         plan.save(update_fields=["reviewed_on", "updated_at"])
         fields.append("reviewed_on")
-    _plan_record(plan, user, agency, "signed off", fields)
+    _plan_record(plan, user, agency, ChangeAction.SIGNED_OFF, fields)
     if complete:
         case_event_react(case=plan.case, event=event, user=user, agency=agency)
     return signoff
@@ -572,7 +588,7 @@ def outcome_record(
         object_id=case.public_id,
         user=user,
         agency=agency,
-        action="outcome recorded",
+        action=ChangeAction.OUTCOME_RECORDED,
         fields=[
             name
             for name, value in (
@@ -625,7 +641,7 @@ def follow_up_record(
         object_id=case.public_id,
         user=user,
         agency=agency,
-        action="follow-up recorded",
+        action=ChangeAction.FOLLOW_UP_RECORDED,
         fields=["follow_ups"],
     )
     return follow_up
