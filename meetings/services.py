@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -22,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers, agency_people
 from core.dates import today
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
+from history.transitions import Recorded, transition_apply
+from meetings.calendar.models import EVENT_TRANSITIONS
 from meetings.invitations import invitation_removed_queue, meeting_invitations_queue
 from meetings.models import ActionItem, EventStatus, Invitee, Meeting, Rsvp
 from meetings.selectors import (
@@ -288,7 +291,7 @@ def meeting_schedule(
         object_id=meeting.public_id,
         user=organiser,
         agency=agency,
-        action="scheduled",
+        action=ChangeAction.SCHEDULED,
         fields=[*CALENDAR_FIELDS, "agenda", "invitees"],
     )
     # bulk_create leaves the related objects unloaded on SQLite; read them back.
@@ -364,7 +367,7 @@ def meeting_update(
         object_id=meeting.public_id,
         user=user,
         agency=agency,
-        action="updated",
+        action=ChangeAction.UPDATED,
         fields=changed,
     )
     if calendar_change:
@@ -385,16 +388,14 @@ def meeting_cancel(*, meeting: Meeting, user: User, agency: Agency) -> Meeting:
     _require_manager(meeting=meeting, user=user, agency=agency)
     if meeting.status == EventStatus.CANCELLED:
         return meeting
-    meeting.status = EventStatus.CANCELLED
-    meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
-    change_record(
-        kind=ObjectKind.MEETING,
-        object_id=meeting.public_id,
+    meeting = transition_apply(
+        transitions=EVENT_TRANSITIONS,
+        obj=meeting,
+        move="cancel",
         user=user,
         agency=agency,
-        action="cancelled",
-        fields=["status"],
+        changes={"sequence": F("sequence") + 1},
+        recorded=Recorded(kind=ObjectKind.MEETING, object_id=meeting.public_id, fields=["status"]),
     )
     _notify(
         meeting=meeting,
@@ -429,7 +430,7 @@ def invitee_add(
         object_id=meeting.public_id,
         user=user,
         agency=agency,
-        action="invited",
+        action=ChangeAction.INVITED,
         fields=["invitees"],
     )
     _notify(meeting=meeting, invitees=rows, kind=NotificationKind.MEETING_INVITATION, actor=user)
@@ -456,7 +457,7 @@ def invitee_remove(*, invitee: Invitee, user: User, agency: Agency) -> None:
         object_id=meeting.public_id,
         user=user,
         agency=agency,
-        action="uninvited",
+        action=ChangeAction.UNINVITED,
         fields=["invitees"],
     )
     if email:
@@ -499,7 +500,7 @@ def rsvp_set(*, invitee: Invitee, rsvp: str, user: User) -> Invitee:
         object_id=invitee.meeting.public_id,
         user=user,
         agency=invitee.agency,
-        action="answered",
+        action=ChangeAction.ANSWERED,
         fields=["rsvp"],
     )
     return invitee
@@ -596,7 +597,7 @@ def meeting_minutes_record(
         object_id=meeting.public_id,
         user=user,
         agency=agency,
-        action="minutes recorded",
+        action=ChangeAction.MINUTES_RECORDED,
         fields=["minutes", "decisions", *(["action_items"] if items else [])],
     )
     if first_record:

@@ -5,10 +5,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from history.models import ChangeAction
+from history.transitions import Transitions
+
 
 class EventStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A meeting's and a gathering's one move: a cancelled event stays cancelled.
+EVENT_TRANSITIONS: Transitions[models.Model] = Transitions(
+    moves={EventStatus.SCHEDULED: {"cancel": EventStatus.CANCELLED}, EventStatus.CANCELLED: {}},
+    actions={"cancel": ChangeAction.CANCELLED},
+)
 
 
 class CalendarFeed(models.Model):

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership, Region, User
+from history.transitions import transition_apply
+from meetings.calendar.models import EVENT_TRANSITIONS
 from meetings.calendar.selectors import GATHERING_ORGANISER_ROLES
 from meetings.models import EventStatus, Gathering, ProgrammeItem, Registration
 from notifications.models import NotificationKind
@@ -244,10 +246,16 @@ def gathering_cancel(*, gathering: Gathering, user: User, agency: Agency) -> Gat
         return locked
     if locked.ends_at <= timezone.now():
         raise ValidationError(_("A gathering that is over cannot be cancelled."), code="over")
-    locked.status = EventStatus.CANCELLED
-    locked.sequence = F("sequence") + 1
-    locked.save(update_fields=["status", "sequence", "updated_at"])
-    locked.refresh_from_db()
+    # No change record: the history follows a client's objects, and a gathering is no one's.
+    locked = transition_apply(
+        transitions=EVENT_TRANSITIONS,
+        obj=locked,
+        move="cancel",
+        user=user,
+        agency=agency,
+        changes={"sequence": F("sequence") + 1},
+        recorded=None,
+    )
     _registrants_notify(gathering=locked, kind=NotificationKind.GATHERING_CANCELLED, actor=user)
     return locked
 
