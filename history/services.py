@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from agencies.models import Agency, User
-from history.models import ChangeRecord
+from history.models import ChangeAction, ChangeRecord
 
 
 def change_record(
@@ -11,7 +11,7 @@ def change_record(
     object_id: UUID,
     user: User | None,
     agency: Agency | None,
-    action: str,
+    action: ChangeAction,
     fields: Iterable[str] = (),
 ) -> ChangeRecord:
     """Record a change; call it inside the transaction that makes the change."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from dpo.services import log_rows_expire
-from history.models import ObjectKind
+from history.models import ChangeAction, ObjectKind
 from history.services import change_record
 from referrals.models import Client, Referral, ReferralStatus
 from retention.models import ClientAnonymisation, RetentionRun, RunStatus
@@ -209,7 +209,7 @@ def _scrub(
             for object_id in matching.values_list(scrub.history_id, flat=True).distinct():
                 changed[(scrub.history_kind, object_id)] |= set(scrub.replacements)
         rows += matching.update(**scrub.replacements)
-    action = "anonymise" if categories is None else "clear"
+    action = ChangeAction.ANONYMISE if categories is None else ChangeAction.CLEAR
     for (kind, object_id), fields in sorted(changed.items(), key=str):
         change_record(
             kind=kind, object_id=object_id, user=user, agency=agency, action=action, fields=fields
@@ -227,7 +227,7 @@ def _drafts_delete(*, client_id: int, user: User | None, agency: Agency | None) 
             object_id=public_id,
             user=user,
             agency=agency,
-            action="delete",
+            action=ChangeAction.DELETE,
         )
 
 
@@ -239,7 +239,7 @@ def _client_delete(*, finding: Finding, user: User | None, agency: Agency | None
         object_id=finding.public_id,
         user=user,
         agency=agency,
-        action="delete",
+        action=ChangeAction.DELETE,
     )
 
 
@@ -272,7 +272,7 @@ def _client_anonymise(
         object_id=client.public_id,
         user=user,
         agency=agency,
-        action="anonymise",
+        action=ChangeAction.ANONYMISE,
         fields=CLIENT_IDENTITY_FIELDS,
     )
 
