@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -21,32 +21,27 @@ from agencies.models import (
 )
 
 
+class AgencyFields(TypedDict):
+    """The agency row's own fields, as agency_create takes them; the areas default to
+    none and the contact details to empty."""
+
+    kind: AgencyKind
+    name_fi: str
+    name_sv: str
+    name_en: str
+    employment_area: NotRequired[EmploymentArea | None]
+    wellbeing_area: NotRequired[WellbeingArea | None]
+    kela_service_area: NotRequired[KelaServiceArea | None]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+
+
 @transaction.atomic
 def agency_create(
-    *,
-    kind: AgencyKind,
-    name_fi: str,
-    name_sv: str,
-    name_en: str,
-    employment_area: EmploymentArea | None = None,
-    wellbeing_area: WellbeingArea | None = None,
-    kela_service_area: KelaServiceArea | None = None,
-    municipalities: list[Municipality] | None = None,
-    email: str = "",
-    phone: str = "",
+    *, municipalities: list[Municipality] | None = None, **fields: Unpack[AgencyFields]
 ) -> Agency:
     """Create an agency with the Django group that object permissions are granted to."""
-    agency = Agency(
-        kind=kind,
-        name_fi=name_fi,
-        name_sv=name_sv,
-        name_en=name_en,
-        employment_area=employment_area,
-        wellbeing_area=wellbeing_area,
-        kela_service_area=kela_service_area,
-        email=email,
-        phone=phone,
-    )
+    agency = Agency(**fields)
     agency_group_attach(agency=agency)
     agency.full_clean()
     agency.save()
