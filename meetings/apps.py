@@ -12,3 +12,8 @@ class MeetingsConfig(AppConfig):
 
         # The change history names the recorded fields by this model's verbose names.
         kind_model_register(kind=ObjectKind.MEETING, model=Meeting)
+
+        from meetings import notification_kinds
+
+        # What the invitees and registrants are told of a change.
+        notification_kinds.register()

@@ -29,6 +29,7 @@ from history.transitions import Recorded, transition_apply
 from meetings.calendar.models import EVENT_TRANSITIONS
 from meetings.invitations import invitation_removed_queue, meeting_invitations_queue
 from meetings.models import ActionItem, EventStatus, Invitee, Meeting, Rsvp
+from meetings.notification_kinds import MeetingNotificationKind
 from meetings.selectors import (
     agency_may_attend,
     invitee_address,
@@ -36,7 +37,6 @@ from meetings.selectors import (
     meeting_may_manage,
     membership_is_coordinator,
 )
-from notifications.models import NotificationKind
 from notifications.services import notifications_create
 from notifications.texts import case_params
 from pathways.cases.reactions import case_event_react
@@ -298,7 +298,7 @@ def meeting_schedule(
     _notify(
         meeting=meeting,
         invitees=meeting_invitees(meeting=meeting) if rows else [],
-        kind=NotificationKind.MEETING_INVITATION,
+        kind=MeetingNotificationKind.MEETING_INVITATION,
         actor=organiser,
     )
     _send_invitations(meeting)
@@ -374,7 +374,7 @@ def meeting_update(
         _notify(
             meeting=meeting,
             invitees=meeting_invitees(meeting=meeting),
-            kind=NotificationKind.MEETING_CHANGED,
+            kind=MeetingNotificationKind.MEETING_CHANGED,
             actor=user,
         )
         _send_invitations(meeting)
@@ -400,7 +400,7 @@ def meeting_cancel(*, meeting: Meeting, user: User, agency: Agency) -> Meeting:
     _notify(
         meeting=meeting,
         invitees=meeting_invitees(meeting=meeting),
-        kind=NotificationKind.MEETING_CANCELLED,
+        kind=MeetingNotificationKind.MEETING_CANCELLED,
         actor=user,
     )
     _send_invitations(meeting)
@@ -433,7 +433,9 @@ def invitee_add(
         action=ChangeAction.INVITED,
         fields=["invitees"],
     )
-    _notify(meeting=meeting, invitees=rows, kind=NotificationKind.MEETING_INVITATION, actor=user)
+    _notify(
+        meeting=meeting, invitees=rows, kind=MeetingNotificationKind.MEETING_INVITATION, actor=user
+    )
     _send_invitations(meeting)
     return rows
 
@@ -449,7 +451,10 @@ def invitee_remove(*, invitee: Invitee, user: User, agency: Agency) -> None:
     name, email = invitee_address(invitee)
     public_id = invitee.public_id
     _notify(
-        meeting=meeting, invitees=[invitee], kind=NotificationKind.MEETING_CANCELLED, actor=user
+        meeting=meeting,
+        invitees=[invitee],
+        kind=MeetingNotificationKind.MEETING_CANCELLED,
+        actor=user,
     )
     invitee.delete()
     change_record(

@@ -2,8 +2,8 @@
 out exactly once.
 
 This app knows only users: what a notification is about travels as its kind, a link and
-a few parameters, so that the layers above (referrals, pathways) can notify without this
-one importing them.
+a few parameters, so that the layers above (referrals, pathways, plans, meetings) can
+notify without this one importing them. They register their kinds (notifications.kinds).
 """
 
 import uuid
@@ -13,26 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class NotificationKind(models.TextChoices):
-    RELEASE_IN_3_MONTHS = "release_90", _("Release in three months")
-    RELEASE_IN_2_MONTHS = "release_60", _("Release in two months")
-    RELEASE_IN_1_MONTH = "release_30", _("Release in one month")
-    RELEASE_IN_1_WEEK = "release_7", _("Release in one week")
-    STAGE_OPENS = "stage_opens", _("A stage's window opens")
-    STAGE_OVERDUE = "stage_overdue", _("A stage is overdue")
-    STAGE_REMINDER = "stage_reminder", _("A stage's reminder")
-    REFERRAL_NOT_OPENED = "referral_not_opened", _("A referral has not been opened")
-    REFERRAL_ESCALATED = "referral_escalated", _("A referral has not been accepted")
-    PLAN_DUE = "plan_due", _("The employment plan is due")
-    PLAN_REVIEW = "plan_review", _("The employment plan is due for review")
-    ACTION_DUE = "action_due", _("A plan action is due")
-    FOLLOW_UP_DUE = "follow_up_due", _("An outcome follow-up is due")
-    MEETING_INVITATION = "meeting_invitation", _("An invitation to a network meeting")
-    MEETING_CHANGED = "meeting_changed", _("A network meeting changed")
-    MEETING_CANCELLED = "meeting_cancelled", _("A network meeting was cancelled")
-    GATHERING_CHANGED = "gathering_changed", _("A network gathering changed")
-    GATHERING_CANCELLED = "gathering_cancelled", _("A network gathering was cancelled")
+from notifications.kinds import notification_kind_choices
 
 
 class Notification(models.Model):
@@ -43,7 +24,7 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("recipient"),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=notification_kind_choices)
     # Names of stages in fi/sv/en and dates, never client data: e-mail is not a safe
     # channel for it, and the page behind `url` checks access when it is opened.
     params = models.JSONField(_("parameters"), default=dict, blank=True)
@@ -79,7 +60,7 @@ class ReminderClaim(models.Model):
     """A reminder that has gone out. The unique row is taken in the same transaction that
     creates its notifications, so a reminder is delivered once however many scans run."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=notification_kind_choices)
     subject = models.CharField(_("subject"), max_length=100)
     due_on = models.DateField(_("due on"))
     scan = models.UUIDField(_("scan"))

@@ -25,129 +25,20 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Notification, NotificationKind
+from notifications.kinds import Variants, needs, notification_kind
+from notifications.models import Notification
 
 LANGUAGES = ("fi", "sv", "en")
 
-# Per kind, the texts to try in order: the first whose parameters are all present wins,
-# so a missing optional parameter gives a shorter sentence rather than a gap. When none
-# fits, the kind's own label is the text.
-Variants = tuple[tuple[frozenset[str], Promise], ...]
-
-
-def _v(*names: str) -> frozenset[str]:
-    return frozenset(names)
-
-
-TEXTS: dict[str, Variants] = {
-    NotificationKind.RELEASE_IN_3_MONTHS: (
-        (_v("date"), _("A client's release is in three months (%(date)s).")),
-    ),
-    NotificationKind.RELEASE_IN_2_MONTHS: (
-        (_v("date"), _("A client's release is in two months (%(date)s).")),
-    ),
-    NotificationKind.RELEASE_IN_1_MONTH: (
-        (_v("date"), _("A client's release is in one month (%(date)s).")),
-    ),
-    NotificationKind.RELEASE_IN_1_WEEK: (
-        (_v("date"), _("A client's release is in one week (%(date)s).")),
-    ),
-    NotificationKind.STAGE_OPENS: (
-        (_v("stage", "date"), _("The stage “%(stage)s” opens on %(date)s.")),
-        (_v("stage"), _("The stage “%(stage)s” opens soon.")),
-        (_v("date"), _("A stage opens on %(date)s.")),
-    ),
-    NotificationKind.STAGE_OVERDUE: (
-        (
-            _v("stage", "date"),
-            _("The stage “%(stage)s” is overdue: its window closed on %(date)s."),
-        ),
-        (_v("stage"), _("The stage “%(stage)s” is overdue.")),
-        (_v("date"), _("A stage is overdue: its window closed on %(date)s.")),
-    ),
-    NotificationKind.STAGE_REMINDER: (
-        (_v("stage", "date"), _("A reminder of the stage “%(stage)s” (%(date)s).")),
-        (_v("stage"), _("A reminder of the stage “%(stage)s”.")),
-    ),
-    NotificationKind.REFERRAL_NOT_OPENED: (
-        (
-            _v("date"),
-            _("A referral sent on %(date)s has not been opened in three business days."),
-        ),
-        (_v(), _("A referral has not been opened in three business days.")),
-    ),
-    NotificationKind.REFERRAL_ESCALATED: (
-        (
-            _v("date", "agency"),
-            _(
-                "A referral sent on %(date)s to %(agency)s has not been accepted in five "
-                "business days."
-            ),
-        ),
-        (
-            _v("date"),
-            _("A referral sent on %(date)s has not been accepted in five business days."),
-        ),
-        (
-            _v("agency"),
-            _("A referral to %(agency)s has not been accepted in five business days."),
-        ),
-        (_v(), _("A referral has not been accepted in five business days.")),
-    ),
-    NotificationKind.PLAN_DUE: ((_v("date"), _("A client's employment plan is due by %(date)s.")),),
-    NotificationKind.PLAN_REVIEW: (
-        (_v("date"), _("A client's employment plan is due for review by %(date)s.")),
-    ),
-    NotificationKind.ACTION_DUE: (
-        (_v("date"), _("An action of an employment plan is due on %(date)s.")),
-    ),
-    NotificationKind.FOLLOW_UP_DUE: (
-        (_v("date"), _("A follow-up of a client's outcome is due on %(date)s.")),
-    ),
-    NotificationKind.MEETING_INVITATION: (
-        (
-            _v("agency", "date", "time"),
-            _("%(agency)s invites you to a network meeting on %(date)s at %(time)s."),
-        ),
-        (_v("date", "time"), _("You are invited to a network meeting on %(date)s at %(time)s.")),
-    ),
-    NotificationKind.MEETING_CHANGED: (
-        (
-            _v("agency", "date", "time"),
-            _("%(agency)s changed a network meeting: it is now on %(date)s at %(time)s."),
-        ),
-        (_v("date", "time"), _("A network meeting changed: it is now on %(date)s at %(time)s.")),
-    ),
-    NotificationKind.MEETING_CANCELLED: (
-        (
-            _v("agency", "date", "time"),
-            _("%(agency)s cancelled the network meeting on %(date)s at %(time)s."),
-        ),
-        (_v("date", "time"), _("The network meeting on %(date)s at %(time)s was cancelled.")),
-    ),
-    NotificationKind.GATHERING_CHANGED: (
-        (
-            _v("agency", "date", "time"),
-            _("%(agency)s changed the network gathering; it is now on %(date)s at %(time)s."),
-        ),
-    ),
-    NotificationKind.GATHERING_CANCELLED: (
-        (
-            _v("agency", "date", "time"),
-            _("%(agency)s cancelled the network gathering on %(date)s at %(time)s."),
-        ),
-    ),
-}
-
-# A reminder rule's own message leads whatever the kind; stage and date follow it.
+# A kind's texts come with it from the app that sends it (notifications.kinds). A reminder
+# rule's own message leads whatever the kind; stage and date follow it.
 MESSAGE_TEXTS: Variants = (
-    (_v("message", "stage", "date"), _("%(message)s (%(stage)s, %(date)s)")),
-    (_v("message", "stage"), _("%(message)s (%(stage)s)")),
-    (_v("message", "date"), _("%(message)s (%(date)s)")),
+    (needs("message", "stage", "date"), _("%(message)s (%(stage)s, %(date)s)")),
+    (needs("message", "stage"), _("%(message)s (%(stage)s)")),
+    (needs("message", "date"), _("%(message)s (%(date)s)")),
 )
 
 
@@ -245,22 +136,19 @@ def _first_fit(variants: Variants, values: dict[str, str]) -> str | None:
 
 
 def notification_text(notification: Notification) -> str:
-    """The one-line message of the notification in the active language."""
+    """The one-line message of the notification in the active language: the first of its
+    kind's texts whose parameters are all present, else the kind's label."""
     values = _values(notification.params)
     if "message" in values:
         return _first_fit(MESSAGE_TEXTS, values) or values["message"]
-    text = _first_fit(TEXTS.get(notification.kind, ()), values)
-    if text is not None:
-        return text
-    if notification.kind in NotificationKind.values:
-        return str(NotificationKind(notification.kind).label)
-    return str(_("You have a new notification in Polku."))
+    kind = notification_kind(notification.kind)
+    if kind is None:
+        return str(_("You have a new notification in Polku."))
+    return _first_fit(kind.texts, values) or str(kind.label)
 
 
 def notification_subject(notification: Notification) -> str:
     """An e-mail subject: the kind only, so that nothing about a client is in it."""
-    if notification.kind in NotificationKind.values:
-        label = str(NotificationKind(notification.kind).label)
-    else:
-        label = str(_("New notification"))
+    kind = notification_kind(notification.kind)
+    label = str(kind.label) if kind is not None else str(_("New notification"))
     return f"Polku: {label}"

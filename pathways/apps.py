@@ -17,6 +17,11 @@ class PathwaysConfig(AppConfig):
         # What the referral pages and the notification list show of a case.
         case_links.register()
 
+        from pathways.cases import notification_kinds
+
+        # What the release countdown and the stages' reminders are called and say.
+        notification_kinds.register()
+
         from history.models import ObjectKind
         from history.registry import kind_model_register
         from pathways.models import Case, CaseStage

@@ -13,3 +13,8 @@ class PlansConfig(AppConfig):
         # The change history names the recorded fields by these models' verbose names.
         kind_model_register(kind=ObjectKind.PLAN, model=EmploymentPlan)
         kind_model_register(kind=ObjectKind.ASSESSMENT, model=Assessment)
+
+        from plans import notification_kinds
+
+        # What the plan's and the follow-ups' reminders are called and say.
+        notification_kinds.register()

@@ -33,12 +33,12 @@ from django.db.models import Q
 from django.urls import reverse
 
 from agencies.selectors import AgencyPeople, agency_people
-from notifications.models import NotificationKind
 from notifications.services import Due, reminders_deliver
 from notifications.texts import case_params
 from pathways.cases.reminders import CATCH_UP_DAYS, case_reminders_due
 from pathways.models import AnchorKind, Case, CaseStatus
 from plans.models import EmploymentPlan, FollowUp, Outcome, PlanAction
+from plans.notification_kinds import PlanNotificationKind
 from plans.selectors import (
     OPEN_ACTION,
     PLAN_DUE_DAYS,
@@ -96,13 +96,13 @@ def _plans_due(first: date, today: date) -> Iterator[Due]:
     for pk, case_id, public_id, reference, started_on, reviewed_on in plans:
         if reviewed_on is None:
             kind, subject, due_on = (
-                NotificationKind.PLAN_DUE,
+                PlanNotificationKind.PLAN_DUE,
                 f"plan:{pk}:started:{started_on.isoformat()}",
                 started_on + started,
             )
         else:
             kind, subject, due_on = (
-                NotificationKind.PLAN_REVIEW,
+                PlanNotificationKind.PLAN_REVIEW,
                 f"plan:{pk}:reviewed:{reviewed_on.isoformat()}",
                 reviewed_on + reviewed,
             )
@@ -120,7 +120,7 @@ def _plans_due(first: date, today: date) -> Iterator[Due]:
     for case_id, public_id, reference, anchor in unstarted:
         due_on = anchor + started
         yield Due(
-            kind=NotificationKind.PLAN_DUE,
+            kind=PlanNotificationKind.PLAN_DUE,
             subject=f"case:{case_id}:plan:anchor:{anchor.isoformat()}",
             due_on=due_on,
             recipients=people.get(case_id, frozenset()),
@@ -150,7 +150,7 @@ def _actions_due(first: date, today: date) -> Iterator[Due]:
     people = agency_people(agency_ids={row[3] for row in actions})
     for pk, public_id, due_on, owner_id, case_public_id, reference in actions:
         yield Due(
-            kind=NotificationKind.ACTION_DUE,
+            kind=PlanNotificationKind.ACTION_DUE,
             subject=f"plan-action:{pk}",
             due_on=due_on,
             recipients=_people(people.get(owner_id)),
@@ -188,7 +188,7 @@ def _follow_ups_due(first: date, today: date) -> Iterator[Due]:
             if not first <= due_on <= today or (case_id, months) in done:
                 continue
             yield Due(
-                kind=NotificationKind.FOLLOW_UP_DUE,
+                kind=PlanNotificationKind.FOLLOW_UP_DUE,
                 subject=f"case:{case_id}:follow-up:{months}:anchor:{anchor.isoformat()}",
                 due_on=due_on,
                 recipients=people.get(case_id, frozenset()) | frozenset(recorders[case_id]),

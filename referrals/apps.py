@@ -14,3 +14,8 @@ class ReferralsConfig(AppConfig):
         # The change history names the recorded fields by these models' verbose names.
         kind_model_register(kind=ObjectKind.CLIENT, model=Client)
         kind_model_register(kind=ObjectKind.REFERRAL, model=Referral)
+
+        from referrals import notification_kinds
+
+        # What a referral's reminders are called and say.
+        notification_kinds.register()

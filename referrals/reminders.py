@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from agencies.selectors import agency_people
 from core.business_days import business_days_after
-from notifications.models import NotificationKind
 from notifications.services import Due
 from notifications.texts import case_params
 from referrals.case_links import referral_cases
 from referrals.models import Referral, ReferralStatus
+from referrals.notification_kinds import ReferralNotificationKind
 
 NOT_OPENED_DAYS = 3
 NOT_ACCEPTED_DAYS = 5
@@ -69,7 +69,7 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
             due_on = due_after(sent_on=sent_on, business_days=NOT_OPENED_DAYS)
             if first <= due_on <= today:
                 yield Due(
-                    kind=NotificationKind.REFERRAL_NOT_OPENED,
+                    kind=ReferralNotificationKind.REFERRAL_NOT_OPENED,
                     subject=f"referral:{referral.pk}",
                     due_on=due_on,
                     recipients=frozenset(
@@ -82,7 +82,7 @@ def referral_reminders_due(*, today: date, catch_up_days: int) -> Iterator[Due]:
         if first <= due_on <= today:
             substitute = staff.substitutes.get(referral.recipient_person_id or 0)
             yield Due(
-                kind=NotificationKind.REFERRAL_ESCALATED,
+                kind=ReferralNotificationKind.REFERRAL_ESCALATED,
                 subject=f"referral:{referral.pk}",
                 due_on=due_on,
                 recipients=frozenset(staff.coordinators | ({substitute} if substitute else set())),

@@ -22,7 +22,7 @@ from history.transitions import transition_apply
 from meetings.calendar.models import EVENT_TRANSITIONS
 from meetings.calendar.selectors import GATHERING_ORGANISER_ROLES
 from meetings.models import EventStatus, Gathering, ProgrammeItem, Registration
-from notifications.models import NotificationKind
+from meetings.notification_kinds import MeetingNotificationKind
 from notifications.services import notifications_create
 
 # The fields of a gathering a coordinator edits; a change to any of them is sent out.
@@ -231,7 +231,9 @@ def gathering_update(
     if programme_changed:
         _programme_replace(gathering=locked, programme=programme)
     locked.refresh_from_db()
-    _registrants_notify(gathering=locked, kind=NotificationKind.GATHERING_CHANGED, actor=user)
+    _registrants_notify(
+        gathering=locked, kind=MeetingNotificationKind.GATHERING_CHANGED, actor=user
+    )
     return locked
 
 
@@ -256,7 +258,9 @@ def gathering_cancel(*, gathering: Gathering, user: User, agency: Agency) -> Gat
         changes={"sequence": F("sequence") + 1},
         recorded=None,
     )
-    _registrants_notify(gathering=locked, kind=NotificationKind.GATHERING_CANCELLED, actor=user)
+    _registrants_notify(
+        gathering=locked, kind=MeetingNotificationKind.GATHERING_CANCELLED, actor=user
+    )
     return locked
 
 

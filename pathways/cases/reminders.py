@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from agencies.selectors import AgencyPeople, agency_people
-from notifications.models import NotificationKind
 from notifications.services import Due
 from notifications.texts import case_params
+from pathways.cases.notification_kinds import CaseNotificationKind
 from pathways.models import (
     AnchorKind,
     Audience,
@@ -37,10 +37,10 @@ from referrals.models import Referral, ReferralStatus
 CATCH_UP_DAYS = 7
 CASE_BATCH = 2000
 RELEASE_COUNTDOWN = (
-    (-90, NotificationKind.RELEASE_IN_3_MONTHS),
-    (-60, NotificationKind.RELEASE_IN_2_MONTHS),
-    (-30, NotificationKind.RELEASE_IN_1_MONTH),
-    (-7, NotificationKind.RELEASE_IN_1_WEEK),
+    (-90, CaseNotificationKind.RELEASE_IN_3_MONTHS),
+    (-60, CaseNotificationKind.RELEASE_IN_2_MONTHS),
+    (-30, CaseNotificationKind.RELEASE_IN_1_MONTH),
+    (-7, CaseNotificationKind.RELEASE_IN_1_WEEK),
 )
 FINISHED = (StageStatus.DONE, StageStatus.SKIPPED)
 
@@ -66,12 +66,14 @@ def _template_rules(template: PathwayTemplate) -> list[_Rule]:
         if stage.is_anchor:
             continue
         rules.append(
-            _Rule(stage.window_start, NotificationKind.STAGE_OPENS, stage.pk, Audience.RESPONSIBLE)
+            _Rule(
+                stage.window_start, CaseNotificationKind.STAGE_OPENS, stage.pk, Audience.RESPONSIBLE
+            )
         )
         rules.append(
             _Rule(
                 stage.window_end + 1,
-                NotificationKind.STAGE_OVERDUE,
+                CaseNotificationKind.STAGE_OVERDUE,
                 stage.pk,
                 Audience.RESPONSIBLE,
             )
@@ -79,7 +81,7 @@ def _template_rules(template: PathwayTemplate) -> list[_Rule]:
         rules += [
             _Rule(
                 reminder.offset_days,
-                NotificationKind.STAGE_REMINDER,
+                CaseNotificationKind.STAGE_REMINDER,
                 stage.pk,
                 reminder.audience,
                 _names(reminder),
@@ -202,12 +204,12 @@ def _batch_due(
                 stage = open_stages.get((case.pk, rule.stage_id))
                 if stage is None:
                     continue
-                if rule.kind == NotificationKind.STAGE_OPENS and (
+                if rule.kind == CaseNotificationKind.STAGE_OPENS and (
                     stage.status != StageStatus.NOT_STARTED
                 ):
                     continue
                 subject += f":stage:{rule.stage_id}"
-                if rule.kind == NotificationKind.STAGE_REMINDER:
+                if rule.kind == CaseNotificationKind.STAGE_REMINDER:
                     subject += f":{rule.offset}:{rule.audience}"
                 params["stage"] = stage_names[rule.stage_id]
                 if rule.message:

@@ -474,7 +474,8 @@ def test_demo_meetings_one_held_with_minutes_one_upcoming_and_idempotent(persona
 
 
 def test_those_registered_hear_of_a_change_and_a_cancellation():
-    from notifications.models import Notification, NotificationKind
+    from meetings.notification_kinds import MeetingNotificationKind
+    from notifications.models import Notification
 
     gathering = gathering_make()
     registration_create(gathering=gathering, user=user("tym.oulu"), agency=agency("tym-oulu"))
@@ -494,6 +495,9 @@ def test_those_registered_hear_of_a_change_and_a_cancellation():
         .order_by("created_at", "pk")
         .values_list("kind", flat=True)
     )
-    assert kinds == [NotificationKind.GATHERING_CHANGED, NotificationKind.GATHERING_CANCELLED]
+    assert kinds == [
+        MeetingNotificationKind.GATHERING_CHANGED,
+        MeetingNotificationKind.GATHERING_CANCELLED,
+    ]
     # The organiser who made the change is not told of it.
     assert not Notification.objects.filter(url=url, recipient=user("koordinaattori.oulu"))

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from core.dates import today
 from history.models import ChangeRecord, ObjectKind
 from meetings.models import ActionItem, EventStatus, Invitee, Meeting, Rsvp
+from meetings.notification_kinds import MeetingNotificationKind
 from meetings.services import (
     InviteeSpec,
     invitee_add,
@@ -21,7 +22,7 @@ from meetings.services import (
     meeting_update,
     rsvp_set,
 )
-from notifications.models import Notification, NotificationKind, OutboxMessage
+from notifications.models import Notification, OutboxMessage
 from notifications.texts import notification_subject, notification_text
 from plans.models import EmploymentPlan, PlanAction
 from referrals.models import ConsentMethod
@@ -73,7 +74,7 @@ def test_scheduling_invites_notifies_records_and_queues_the_invitations(
     }
     # The invitations are in the outbox, each handed to the worker after the commit.
     assert invitation_rows(meeting, 0) == dispatched(dispatch)
-    notes = Notification.objects.filter(kind=NotificationKind.MEETING_INVITATION)
+    notes = Notification.objects.filter(kind=MeetingNotificationKind.MEETING_INVITATION)
     assert {n.recipient.username for n in notes} == {"tym.oulu", "hva.pohjois"}
     note = notes.first()
     assert note is not None
@@ -91,7 +92,7 @@ def test_scheduling_invites_notifies_records_and_queues_the_invitations(
 
 def test_an_agency_invited_without_a_person_notifies_its_coordinators_and_contacts():
     schedule(invitees=[InviteeSpec(agency=agency("hva-pohjois"))])
-    notes = Notification.objects.filter(kind=NotificationKind.MEETING_INVITATION)
+    notes = Notification.objects.filter(kind=MeetingNotificationKind.MEETING_INVITATION)
     # hva.pohjois is the county's named contact person for social work.
     assert [n.recipient.username for n in notes] == ["hva.pohjois"]
     # Without a named person the county's own address gets the calendar invitation (none
@@ -125,7 +126,7 @@ def test_bad_details_are_refused_on_their_field_and_nothing_is_saved(changes, fi
         schedule(**changes)
     assert field in error_dict(excinfo)
     assert not Meeting.objects.exists()
-    assert not Notification.objects.filter(kind=NotificationKind.MEETING_INVITATION).exists()
+    assert not Notification.objects.filter(kind=MeetingNotificationKind.MEETING_INVITATION).exists()
 
 
 def test_a_video_link_alone_is_enough():
@@ -206,7 +207,7 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence_by_one(
         meeting=meeting, **as_coordinator(), **details_of(meeting, place="Toinen huone")
     )
     assert meeting.sequence == 2
-    changed = Notification.objects.filter(kind=NotificationKind.MEETING_CHANGED)
+    changed = Notification.objects.filter(kind=MeetingNotificationKind.MEETING_CHANGED)
     assert {n.recipient.username for n in changed} == {"tym.oulu", "hva.pohjois"}
     assert ChangeRecord.objects.filter(object_id=meeting.public_id, action="updated").count() == 2
 
@@ -220,7 +221,7 @@ def test_an_agenda_change_or_no_change_sends_nothing_new():
     )
     assert meeting.sequence == 0
     assert Meeting.objects.get(pk=meeting.pk).agenda == "Uusi asialista"
-    assert not Notification.objects.filter(kind=NotificationKind.MEETING_CHANGED).exists()
+    assert not Notification.objects.filter(kind=MeetingNotificationKind.MEETING_CHANGED).exists()
 
 
 def test_an_update_cannot_move_the_meeting_into_the_past_or_end_it_before_it_starts():
@@ -266,7 +267,7 @@ def test_cancelling_raises_the_sequence_once_and_stops_further_changes(
         r.calendar_method for r in OutboxMessage.objects.filter(pk__in=dispatched(dispatch))
     } == {"CANCEL"}
     assert meeting_cancel(meeting=meeting, **as_coordinator()).sequence == 1
-    cancelled = Notification.objects.filter(kind=NotificationKind.MEETING_CANCELLED)
+    cancelled = Notification.objects.filter(kind=MeetingNotificationKind.MEETING_CANCELLED)
     assert {n.recipient.username for n in cancelled} == {"tym.oulu", "hva.pohjois"}
     with pytest.raises(ValidationError):
         meeting_update(meeting=meeting, **as_coordinator(), **details_of(meeting, place="X"))
@@ -306,7 +307,7 @@ def test_removing_an_invitee_tells_them(django_capture_on_commit_callbacks):
     assert row.key == f"invitation:{meeting.public_id}:{hva.public_id}:0:removed"
     assert (row.to, row.calendar_method) == ("hva.pohjois@demo.polku.invalid", "CANCEL")
     assert Notification.objects.filter(
-        kind=NotificationKind.MEETING_CANCELLED, recipient=user("hva.pohjois")
+        kind=MeetingNotificationKind.MEETING_CANCELLED, recipient=user("hva.pohjois")
     ).exists()
 
 
@@ -432,7 +433,7 @@ def test_only_the_organising_agencys_coordinators_record_minutes():
 
 def test_the_notifications_say_who_and_when_and_nothing_about_the_client():
     meeting = schedule(starts_at=local(7, 9, 5))
-    note = Notification.objects.filter(kind=NotificationKind.MEETING_INVITATION).first()
+    note = Notification.objects.filter(kind=MeetingNotificationKind.MEETING_INVITATION).first()
     assert note is not None
     day = local(7).date()
     with translation.override("en"):

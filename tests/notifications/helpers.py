@@ -2,13 +2,14 @@ import datetime
 from typing import Any
 
 from agencies.models import User
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
+from pathways.cases.notification_kinds import CaseNotificationKind
 
 
 def notify(
     recipient: User,
     *,
-    kind: str = NotificationKind.STAGE_OPENS,
+    kind: str = CaseNotificationKind.STAGE_OPENS,
     url: str = "/directory/",
     params: dict[str, Any] | None = None,
     read: bool = False,

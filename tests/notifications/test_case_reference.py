@@ -17,11 +17,14 @@ from django.utils import timezone, translation
 
 from agencies.models import EmailDelivery, User
 from core.dates import today
+from meetings.notification_kinds import MeetingNotificationKind
 from meetings.services import InviteeSpec, meeting_schedule
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
 from notifications.services import digest_send, notification_email_send
 from notifications.texts import case_params, notification_case_line, notification_text
+from pathways.cases.notification_kinds import CaseNotificationKind
 from pathways.models import Case
+from plans.notification_kinds import PlanNotificationKind
 from plans.reminders import reminders_scan_all
 from referrals.models import Referral, UseLogEntry
 from referrals.services import referral_create
@@ -45,7 +48,7 @@ def about(case: Case) -> dict[str, str]:
 
 def make(params: object) -> Notification:
     return Notification(
-        kind=NotificationKind.RELEASE_IN_2_MONTHS,
+        kind=CaseNotificationKind.RELEASE_IN_2_MONTHS,
         params=params,
         url="/cases/x/",
         due_on=datetime.date(2027, 2, 1),
@@ -73,7 +76,7 @@ def test_case_reminders_carry_the_reference_and_the_case():
     case = oulu_case(90)
     reminders_scan_all(today=today())
     countdown = Notification.objects.get(
-        kind=NotificationKind.RELEASE_IN_3_MONTHS,
+        kind=CaseNotificationKind.RELEASE_IN_3_MONTHS,
         url=reverse("case-detail", args=[case.public_id]),
     )
     assert countdown.params["ref"] == case.reference
@@ -112,7 +115,7 @@ def test_meeting_notifications_carry_the_case():
     with mock.patch("meetings.tasks.invitations_send.delay"):
         schedule(case)
     invitation = Notification.objects.get(
-        kind=NotificationKind.MEETING_INVITATION, recipient=user("tym.oulu")
+        kind=MeetingNotificationKind.MEETING_INVITATION, recipient=user("tym.oulu")
     )
     assert invitation.params["ref"] == case.reference
     assert invitation.params["case"] == str(case.public_id)
@@ -157,7 +160,7 @@ def test_the_list_names_the_client_where_the_agency_may_see_it(login):
 
 
 def test_old_notifications_without_a_case_still_render(login):
-    notify(user("tym.oulu"), params={"date": "2027-02-01"}, kind=NotificationKind.PLAN_DUE)
+    notify(user("tym.oulu"), params={"date": "2027-02-01"}, kind=PlanNotificationKind.PLAN_DUE)
     notify(user("tym.oulu"), params={"case": "not-a-uuid", "ref": "??"})
     response = login("tym.oulu").get(reverse("notification-list"))
     assert response.status_code == 200
@@ -188,7 +191,7 @@ def test_the_email_carries_the_reference_and_the_link_and_no_name(personas):
     case = mikkos_case()
     person = user("tym.oulu")
     User.objects.filter(pk=person.pk).update(email_delivery=EmailDelivery.IMMEDIATE)
-    notification = notify(person, kind=NotificationKind.RELEASE_IN_1_MONTH, url="/cases/x/")
+    notification = notify(person, kind=CaseNotificationKind.RELEASE_IN_1_MONTH, url="/cases/x/")
     notification.params = {"date": "2027-02-01", **about(case)}
     notification.url = reverse("case-detail", args=[case.public_id])
     notification.save()

@@ -3,8 +3,11 @@ import datetime
 import pytest
 from django.utils import translation
 
-from notifications.models import Notification, NotificationKind
+from notifications.kinds import notification_kind_choices
+from notifications.models import Notification
 from notifications.texts import notification_subject, notification_text
+from pathways.cases.notification_kinds import CaseNotificationKind
+from referrals.notification_kinds import ReferralNotificationKind
 
 LANGUAGES = ("fi", "sv", "en")
 CLIENT = "Mikko Mäkinen"
@@ -27,7 +30,7 @@ def make(kind: str, params: object) -> Notification:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", NotificationKind.values)
+@pytest.mark.parametrize("kind", [value for value, _label in notification_kind_choices()])
 @pytest.mark.parametrize(
     "params", [FULL, {**FULL, "message": MESSAGE}, {}, {"date": "bad"}, None, {"stage": {}}]
 )
@@ -46,19 +49,22 @@ def test_every_kind_has_a_text_in_every_language(kind, language, params):
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        (NotificationKind.RELEASE_IN_3_MONTHS, "A client's release is in three months (5.3.2026)."),
-        (NotificationKind.RELEASE_IN_1_WEEK, "A client's release is in one week (5.3.2026)."),
-        (NotificationKind.STAGE_OPENS, "The stage “Job search” opens on 5.3.2026."),
         (
-            NotificationKind.STAGE_OVERDUE,
+            CaseNotificationKind.RELEASE_IN_3_MONTHS,
+            "A client's release is in three months (5.3.2026).",
+        ),
+        (CaseNotificationKind.RELEASE_IN_1_WEEK, "A client's release is in one week (5.3.2026)."),
+        (CaseNotificationKind.STAGE_OPENS, "The stage “Job search” opens on 5.3.2026."),
+        (
+            CaseNotificationKind.STAGE_OVERDUE,
             "The stage “Job search” is overdue: its window closed on 5.3.2026.",
         ),
         (
-            NotificationKind.REFERRAL_NOT_OPENED,
+            ReferralNotificationKind.REFERRAL_NOT_OPENED,
             "A referral sent on 5.3.2026 has not been opened in three business days.",
         ),
         (
-            NotificationKind.REFERRAL_ESCALATED,
+            ReferralNotificationKind.REFERRAL_ESCALATED,
             "A referral sent on 5.3.2026 to Oulu region has not been accepted in five "
             "business days.",
         ),
@@ -71,9 +77,9 @@ def test_texts_in_english(kind, expected):
 
 def test_a_reminders_own_message_leads_in_the_active_language():
     with translation.override("en"):
-        reminder = make(NotificationKind.STAGE_REMINDER, {**FULL, "message": MESSAGE})
+        reminder = make(CaseNotificationKind.STAGE_REMINDER, {**FULL, "message": MESSAGE})
         assert notification_text(reminder) == "Book a meeting (Job search, 5.3.2026)"
-        only_message = make(NotificationKind.STAGE_REMINDER, {"message": MESSAGE})
+        only_message = make(CaseNotificationKind.STAGE_REMINDER, {"message": MESSAGE})
         assert notification_text(only_message) == "Book a meeting"
     with translation.override("sv"):
         assert notification_text(reminder).startswith("Boka en tid (Jobbsökning, 5.3.2026")
@@ -81,20 +87,22 @@ def test_a_reminders_own_message_leads_in_the_active_language():
 
 def test_a_name_missing_in_the_language_falls_back_to_finnish():
     with translation.override("sv"):
-        text = notification_text(make(NotificationKind.STAGE_OPENS, {"stage": {"fi": "Työnhaku"}}))
+        text = notification_text(
+            make(CaseNotificationKind.STAGE_OPENS, {"stage": {"fi": "Työnhaku"}})
+        )
     assert "Työnhaku" in text
 
 
 def test_missing_parameters_shorten_the_text():
     with translation.override("en"):
         assert (
-            notification_text(make(NotificationKind.STAGE_OPENS, {"stage": FULL["stage"]}))
+            notification_text(make(CaseNotificationKind.STAGE_OPENS, {"stage": FULL["stage"]}))
             == "The stage “Job search” opens soon."
         )
-        assert notification_text(make(NotificationKind.RELEASE_IN_2_MONTHS, {})) == (
+        assert notification_text(make(CaseNotificationKind.RELEASE_IN_2_MONTHS, {})) == (
             "Release in two months"
         )
-        assert notification_text(make(NotificationKind.REFERRAL_ESCALATED, {})) == (
+        assert notification_text(make(ReferralNotificationKind.REFERRAL_ESCALATED, {})) == (
             "A referral has not been accepted in five business days."
         )
 
@@ -102,6 +110,6 @@ def test_missing_parameters_shorten_the_text():
 def test_subject_is_the_kind():
     with translation.override("en"):
         assert (
-            notification_subject(make(NotificationKind.STAGE_OVERDUE, FULL))
+            notification_subject(make(CaseNotificationKind.STAGE_OVERDUE, FULL))
             == "Polku: A stage is overdue"
         )

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from core.dates import today
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
+from pathways.cases.notification_kinds import CaseNotificationKind
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseOutcome, PathwayTemplate
 from plans.reminders import reminders_scan_all
@@ -65,13 +66,13 @@ def test_deadline_reminders_at_two_and_three_weeks_and_when_passed():
     )
     url = reverse("case-detail", args=[case.public_id])
     reminders_scan_all(today=today() + 14 * DAY)
-    two_weeks = Notification.objects.filter(url=url, kind=NotificationKind.STAGE_REMINDER)
+    two_weeks = Notification.objects.filter(url=url, kind=CaseNotificationKind.STAGE_REMINDER)
     assert two_weeks.exists()
     assert {n.due_on for n in two_weeks} == {today() + 14 * DAY}
     reminders_scan_all(today=today() + 21 * DAY)
     assert {n.due_on for n in two_weeks.all()} == {today() + 14 * DAY, today() + 21 * DAY}
     reminders_scan_all(today=today() + 31 * DAY)
-    passed = Notification.objects.filter(url=url, kind=NotificationKind.STAGE_OVERDUE)
+    passed = Notification.objects.filter(url=url, kind=CaseNotificationKind.STAGE_OVERDUE)
     assert any(n.due_on == today() + 31 * DAY for n in passed)
     tym = {m.user_id for m in agency("tym-oulu").memberships.all()}
     assert {n.recipient_id for n in two_weeks.all()} <= tym

@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from agencies.models import EmailDelivery
 from core.dates import today
-from notifications.models import Notification, NotificationKind, ReminderClaim
+from notifications.models import Notification, ReminderClaim
 from notifications.services import notification_email_send
+from pathways.cases.notification_kinds import CaseNotificationKind
 from pathways.cases.services import release_case_start
 from pathways.models import Case, CaseStage, StageStatus
 from plans.reminders import reminders_scan_all
 from referrals.models import ReferralStatus
+from referrals.notification_kinds import ReferralNotificationKind
 
 from ..factories import ClientFactory, SentReferralFactory, agency, user
 
@@ -44,23 +46,23 @@ def notes(case: Case, kind: str | None = None):
 def test_release_countdown_reaches_the_rise_contact_person_once():
     case = start_case(90)
     reminders_scan_all(today=today())
-    countdown = notes(case, NotificationKind.RELEASE_IN_3_MONTHS)
+    countdown = notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS)
     assert [n.recipient.username for n in countdown] == ["rise.oulu"]
     assert countdown.get().params["date"] == case.anchor_date.isoformat()
     assert reminders_scan_all(today=today()) == 0
-    assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).count() == 1
+    assert notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).count() == 1
 
 
 def test_missed_scans_catch_up_within_the_window():
     case = start_case(85)  # three months before was five days ago
     reminders_scan_all(today=today())
-    assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).get().due_on == today() - 5 * DAY
+    assert notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).get().due_on == today() - 5 * DAY
 
 
 def test_a_stage_window_opening_reaches_the_responsible_agency():
     case = start_case(90)  # job seeking (employment area) opens 90 days before release
     reminders_scan_all(today=today())
-    opens = notes(case, NotificationKind.STAGE_OPENS)
+    opens = notes(case, CaseNotificationKind.STAGE_OPENS)
     stage_names = {n.params["stage"]["en"] for n in opens}
     assert "Job seeking starts" in stage_names
     job_seeking = opens.filter(params__stage__en="Job seeking starts")
@@ -74,7 +76,7 @@ def test_a_stage_done_is_not_reminded_and_an_open_one_goes_overdue():
     stage = CaseStage.objects.get(case=case, stage__name_en="Job seeking starts")
     reminders_scan_all(today=today())
     assert (
-        notes(case, NotificationKind.STAGE_OVERDUE)
+        notes(case, CaseNotificationKind.STAGE_OVERDUE)
         .filter(params__stage__en="Job seeking starts")
         .exists()
     )
@@ -82,7 +84,7 @@ def test_a_stage_done_is_not_reminded_and_an_open_one_goes_overdue():
     CaseStage.objects.filter(case=other, stage=stage.stage).update(status=StageStatus.DONE)
     reminders_scan_all(today=today())
     assert (
-        not notes(other, NotificationKind.STAGE_OVERDUE)
+        not notes(other, CaseNotificationKind.STAGE_OVERDUE)
         .filter(params__stage__en="Job seeking starts")
         .exists()
     )
@@ -91,14 +93,14 @@ def test_a_stage_done_is_not_reminded_and_an_open_one_goes_overdue():
 def test_moving_the_release_date_reschedules_the_reminders():
     case = start_case(95)
     reminders_scan_all(today=today())
-    assert not notes(case, NotificationKind.RELEASE_IN_3_MONTHS).exists()
+    assert not notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).exists()
     # The release moves five days earlier: three months before is today.
     Case.objects.filter(pk=case.pk).update(anchor_date=case.anchor_date - 5 * DAY)
     reminders_scan_all(today=today())
-    assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).get().due_on == today()
+    assert notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).get().due_on == today()
     # The old date's reminder, due in five days, does not come any more.
     reminders_scan_all(today=today() + 5 * DAY)
-    assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).count() == 1
+    assert notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).count() == 1
 
 
 def test_a_worker_dying_mid_scan_loses_and_repeats_nothing(monkeypatch):
@@ -127,7 +129,7 @@ def test_a_worker_dying_mid_scan_loses_and_repeats_nothing(monkeypatch):
     assert per_reminder
     assert set(per_reminder.values()) == {1}
     for case in cases:
-        assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).count() == 1
+        assert notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -157,7 +159,7 @@ def test_two_scans_at_once_deliver_each_reminder_once():
         thread.join()
     assert errors == []
     for case in cases:
-        assert notes(case, NotificationKind.RELEASE_IN_3_MONTHS).count() == 1
+        assert notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).count() == 1
     keys = ReminderClaim.objects.values_list("kind", "subject", "due_on")
     assert len(keys) == len(set(keys))
 
@@ -180,9 +182,9 @@ def test_escalation_after_five_business_days_across_christmas():
     # business days are 22, 23, 28, 29 and 30.12: escalation is due on 31.12.
     referral = sent_on(datetime.date(2026, 12, 21))
     reminders_scan_all(today=datetime.date(2026, 12, 30))
-    assert not referral_notes(referral, NotificationKind.REFERRAL_ESCALATED).exists()
+    assert not referral_notes(referral, ReferralNotificationKind.REFERRAL_ESCALATED).exists()
     reminders_scan_all(today=datetime.date(2026, 12, 31))
-    escalated = referral_notes(referral, NotificationKind.REFERRAL_ESCALATED)
+    escalated = referral_notes(referral, ReferralNotificationKind.REFERRAL_ESCALATED)
     coordinators = {
         m.user_id for m in referral.recipient_agency.memberships.filter(role="coordinator")
     }
@@ -190,7 +192,7 @@ def test_escalation_after_five_business_days_across_christmas():
     assert {n.recipient_id for n in escalated} >= coordinators
     assert escalated.first().due_on == datetime.date(2026, 12, 31)
     # Three business days without opening: 22, 23 and 28.12; the reminder came on 29.12.
-    not_opened = referral_notes(referral, NotificationKind.REFERRAL_NOT_OPENED).get()
+    not_opened = referral_notes(referral, ReferralNotificationKind.REFERRAL_NOT_OPENED).get()
     assert not_opened.due_on == datetime.date(2026, 12, 29)
 
 
@@ -198,8 +200,8 @@ def test_an_opened_referral_is_not_reminded_but_still_escalates():
     referral = sent_on(datetime.date(2026, 12, 21))
     type(referral).objects.filter(pk=referral.pk).update(status=ReferralStatus.OPENED)
     reminders_scan_all(today=datetime.date(2026, 12, 31))
-    assert not referral_notes(referral, NotificationKind.REFERRAL_NOT_OPENED).exists()
-    assert referral_notes(referral, NotificationKind.REFERRAL_ESCALATED).exists()
+    assert not referral_notes(referral, ReferralNotificationKind.REFERRAL_NOT_OPENED).exists()
+    assert referral_notes(referral, ReferralNotificationKind.REFERRAL_ESCALATED).exists()
 
 
 def test_immediate_email_goes_once_and_digest_users_wait(django_capture_on_commit_callbacks):
@@ -211,7 +213,7 @@ def test_immediate_email_goes_once_and_digest_users_wait(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         reminders_scan_all(today=today())
     assert callbacks
-    notification = notes(case, NotificationKind.RELEASE_IN_3_MONTHS).get()
+    notification = notes(case, CaseNotificationKind.RELEASE_IN_3_MONTHS).get()
     mail.outbox.clear()
     assert notification_email_send(notification_id=notification.pk)
     assert not notification_email_send(notification_id=notification.pk)
@@ -248,16 +250,17 @@ def test_a_real_worker_delivers_one_notification_per_due_reminder(celery_queue):
         deadline = time.monotonic() + 30
         while (
             time.monotonic() < deadline
-            and ReminderClaim.objects.filter(kind=NotificationKind.RELEASE_IN_1_WEEK).count() < 1
+            and ReminderClaim.objects.filter(kind=CaseNotificationKind.RELEASE_IN_1_WEEK).count()
+            < 1
         ):
             time.sleep(0.2)
         time.sleep(1)  # let the second scan finish too
     assert len(results) == 2
     kinds = [
-        NotificationKind.RELEASE_IN_3_MONTHS,
-        NotificationKind.RELEASE_IN_2_MONTHS,
-        NotificationKind.RELEASE_IN_1_MONTH,
-        NotificationKind.RELEASE_IN_1_WEEK,
+        CaseNotificationKind.RELEASE_IN_3_MONTHS,
+        CaseNotificationKind.RELEASE_IN_2_MONTHS,
+        CaseNotificationKind.RELEASE_IN_1_MONTH,
+        CaseNotificationKind.RELEASE_IN_1_WEEK,
     ]
     for case, kind in zip(cases, kinds, strict=True):
         assert notes(case, kind).count() == 1

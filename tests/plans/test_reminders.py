@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.dates import today
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
 from notifications.texts import notification_text
 from pathways.models import Case
 from plans.models import ActionStatus, FollowUp, PlanAction
+from plans.notification_kinds import PlanNotificationKind
 from plans.reminders import plan_reminders_due, reminders_scan_all
 from plans.selectors import add_months
 from plans.services import (
@@ -54,9 +55,9 @@ def test_the_review_is_reminded_once_three_months_after_the_sign_off():
     assert plan_of(case).reviewed_on == today()
     due = today() + 90 * DAY
     reminders_scan_all(today=due - DAY)
-    assert not plan_notes(case, NotificationKind.PLAN_REVIEW).exists()
+    assert not plan_notes(case, PlanNotificationKind.PLAN_REVIEW).exists()
     reminders_scan_all(today=due)
-    notes = plan_notes(case, NotificationKind.PLAN_REVIEW)
+    notes = plan_notes(case, PlanNotificationKind.PLAN_REVIEW)
     assert usernames(notes) == people("tym-oulu") == {"tym.oulu", "koordinaattori.oulu"}
     assert {n.due_on for n in notes} == {due}
     assert notes.first().params == {
@@ -66,7 +67,7 @@ def test_the_review_is_reminded_once_three_months_after_the_sign_off():
     }
     reminders_scan_all(today=due)
     reminders_scan_all(today=due + 3 * DAY)
-    assert plan_notes(case, NotificationKind.PLAN_REVIEW).count() == 2
+    assert plan_notes(case, PlanNotificationKind.PLAN_REVIEW).count() == 2
     with translation.override("en"):
         text = notification_text(notes.first())
     assert (
@@ -86,16 +87,16 @@ def test_a_plan_not_signed_off_is_due_three_months_after_it_started():
     version.plan = signed_plan
     plan_sign_off(version=version, user=user("tym.oulu"), agency=tym)
     reminders_scan_all(today=plan.started_on + 90 * DAY)
-    assert usernames(plan_notes(case, NotificationKind.PLAN_DUE)) == people("tym-oulu")
-    assert not plan_notes(signed, NotificationKind.PLAN_DUE).exists()
-    assert plan_notes(signed, NotificationKind.PLAN_REVIEW).exists()
+    assert usernames(plan_notes(case, PlanNotificationKind.PLAN_DUE)) == people("tym-oulu")
+    assert not plan_notes(signed, PlanNotificationKind.PLAN_DUE).exists()
+    assert plan_notes(signed, PlanNotificationKind.PLAN_REVIEW).exists()
 
 
 def test_a_release_path_without_a_plan_is_due_three_months_after_release():
     case = new_case()
     Case.objects.filter(pk=case.pk).update(anchor_date=today() - 90 * DAY)
     reminders_scan_all(today=today())
-    notes = plan_notes(case, NotificationKind.PLAN_DUE)
+    notes = plan_notes(case, PlanNotificationKind.PLAN_DUE)
     assert usernames(notes) == people("tym-oulu")
     assert {n.due_on for n in notes} == {today()}
     assert reminders_scan_all(today=today()) == 0
@@ -108,7 +109,7 @@ def test_an_action_is_reminded_to_its_owner_on_its_due_date():
     PlanAction.objects.filter(pk=tym.pk).update(status=ActionStatus.DONE)
     for day in (tym.due_on, county.due_on):
         reminders_scan_all(today=day)
-    notes = Notification.objects.filter(kind=NotificationKind.ACTION_DUE)
+    notes = Notification.objects.filter(kind=PlanNotificationKind.ACTION_DUE)
     county_notes = notes.filter(url__endswith=f"#action-{county.public_id}")
     assert usernames(county_notes) == {"hva.pohjois"}
     assert county_notes.get().due_on == county.due_on
@@ -130,7 +131,7 @@ def test_an_action_added_by_a_meeting_is_reminded_too():
     )
     reminders_scan_all(today=today() + 5 * DAY)  # two days late: the catch-up finds it
     notes = Notification.objects.filter(
-        kind=NotificationKind.ACTION_DUE, url__endswith=f"#action-{action.public_id}"
+        kind=PlanNotificationKind.ACTION_DUE, url__endswith=f"#action-{action.public_id}"
     )
     assert usernames(notes) == people("tym-oulu")
 
@@ -166,12 +167,12 @@ def test_follow_ups_are_reminded_at_three_six_and_twelve_months_until_recorded()
         day = add_months(anchor, months)
         reminders_scan_all(today=day)
         reminders_scan_all(today=day)
-    notes = plan_notes(case, NotificationKind.FOLLOW_UP_DUE)
+    notes = plan_notes(case, PlanNotificationKind.FOLLOW_UP_DUE)
     assert sorted({n.due_on for n in notes}) == [add_months(anchor, m) for m in (3, 6, 12)]
     # To the lead's contact persons and whoever recorded the outcome, once each.
     assert usernames(notes) == people("tym-oulu") | {"koordinaattori.oulu"}
     assert notes.count() == 3 * len(usernames(notes))
-    done_notes = plan_notes(done, NotificationKind.FOLLOW_UP_DUE)
+    done_notes = plan_notes(done, PlanNotificationKind.FOLLOW_UP_DUE)
     assert sorted({n.due_on for n in done_notes}) == [add_months(anchor, m) for m in (3, 12)]
 
 
