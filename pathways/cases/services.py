@@ -16,7 +16,7 @@ from history.services import change_record
 from history.transitions import Recorded, transition_apply
 from pathways.cases.selectors import case_may_close, release_template_for, responsible_agencies
 from pathways.cases.transitions import CASE_TRANSITIONS
-from pathways.models import Case, CaseStage
+from pathways.models import Case, CaseStage, PathwayTemplate
 from referrals.models import Client, Release
 from referrals.selectors import client_access
 from referrals.services import client_create
@@ -121,13 +121,36 @@ def release_case_start(
     except IntegrityError as error:
         # The same form, submitted twice at once: undo this one whole, client included.
         raise _DuplicateSubmission from error
-    case = Case.objects.create(
+    return _case_start(
         client=client,
         template=release_template_for(birth_date=client.birth_date, release_date=expected_date),
         release=release,
+        agency=agency,
+        user=user,
+        anchor_date=expected_date,
+    )
+
+
+def _case_start(
+    *,
+    client: Client,
+    template: PathwayTemplate,
+    release: Release | None = None,
+    agency: Agency,
+    user: User,
+    anchor_date: date,
+) -> Case:
+    """The steps every start of a path shares: the case on its template version, its
+    stages and the change record. Private, inside the transaction of a start service
+    (release_case_start, kela.services.kela_guidance_start), which keeps the rules of who
+    may start which path."""
+    case = Case.objects.create(
+        client=client,
+        template=template,
+        release=release,
         started_by=agency,
         started_by_user=user,
-        anchor_date=expected_date,
+        anchor_date=anchor_date,
     )
     case_stages_create(case=case)
     change_record(
@@ -136,7 +159,7 @@ def release_case_start(
         user=user,
         agency=agency,
         action=ChangeAction.STARTED,
-        fields=["template", "anchor_date", "release", "stages"],
+        fields=["template", "anchor_date", *(["release"] if release else []), "stages"],
     )
     return case
 

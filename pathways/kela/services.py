@@ -16,7 +16,7 @@ from history.models import ChangeAction, ObjectKind
 from history.services import change_record
 from pathways.cases.reactions import case_event_react
 from pathways.cases.selectors import template_latest
-from pathways.cases.services import case_stages_create
+from pathways.cases.services import _case_start
 from pathways.models import Case, CaseOutcome, CaseStatus, PathwayTemplate
 from referrals.events import PathEvent
 from referrals.models import Client
@@ -49,23 +49,13 @@ def kela_guidance_start(*, agency: Agency, user: User, client: Client, instructe
     running = kela_guidance_active(client=client)
     if running is not None:
         return running
-    case = Case.objects.create(
+    return _case_start(
         client=client,
         template=template_latest(code=PathwayTemplate.KELA_GUIDANCE),
-        started_by=agency,
-        started_by_user=user,
+        agency=agency,
+        user=user,
         anchor_date=instructed_on,
     )
-    case_stages_create(case=case)
-    change_record(
-        kind=ObjectKind.CASE,
-        object_id=case.public_id,
-        user=user,
-        agency=agency,
-        action=ChangeAction.STARTED,
-        fields=["template", "anchor_date", "stages"],
-    )
-    return case
 
 
 def outcome_may_record(*, case: Case, agency: Agency) -> bool:
