@@ -311,12 +311,13 @@ def _plan_locked(plan: EmploymentPlan) -> EmploymentPlan:
     return locked
 
 
-def _plan_record(
-    plan: EmploymentPlan, user: User, agency: Agency, action: ChangeAction, fields: list[str]
+def _record(
+    obj: EmploymentPlan | Case, user: User, agency: Agency, action: ChangeAction, fields: list[str]
 ) -> None:
+    """The change record of a plan, or of its case (the outcome and the follow-ups)."""
     change_record(
-        kind=ObjectKind.PLAN,
-        object_id=plan.public_id,
+        kind=ObjectKind.PLAN if isinstance(obj, EmploymentPlan) else ObjectKind.CASE,
+        object_id=obj.public_id,
         user=user,
         agency=agency,
         action=action,
@@ -336,7 +337,7 @@ def plan_start(*, case: Case, user: User, agency: Agency) -> EmploymentPlan:
     if existing is not None:
         return existing
     plan = EmploymentPlan.objects.create(case=case, started_on=today())
-    _plan_record(plan, user, agency, ChangeAction.CREATED, ["started_on"])
+    _record(plan, user, agency, ChangeAction.CREATED, ["started_on"])
     return plan
 
 
@@ -348,7 +349,7 @@ def plan_goal_add(*, plan: EmploymentPlan, text: str, user: User, agency: Agency
     last = plan.goals.order_by("-order").values_list("order", flat=True).first() or 0
     goal = PlanGoal.objects.create(plan=plan, order=last + 1, text=text)
     plan.save(update_fields=["updated_at"])
-    _plan_record(plan, user, agency, ChangeAction.GOAL_ADDED, ["goals"])
+    _record(plan, user, agency, ChangeAction.GOAL_ADDED, ["goals"])
     return goal
 
 
@@ -360,7 +361,7 @@ def plan_goal_remove(*, goal: PlanGoal, user: User, agency: Agency) -> None:
     plan = _plan_locked(plan)
     PlanGoal.objects.filter(pk=goal.pk).delete()
     plan.save(update_fields=["updated_at"])
-    _plan_record(plan, user, agency, ChangeAction.GOAL_REMOVED, ["goals"])
+    _record(plan, user, agency, ChangeAction.GOAL_REMOVED, ["goals"])
 
 
 @transaction.atomic
@@ -414,7 +415,7 @@ def plan_action_add(
         created_by=user,
     )
     plan.save(update_fields=["updated_at"])
-    _plan_record(plan, user, agency, ChangeAction.ACTION_ADDED, ["actions"])
+    _record(plan, user, agency, ChangeAction.ACTION_ADDED, ["actions"])
     return action
 
 
@@ -492,7 +493,7 @@ def plan_version_freeze(*, plan: EmploymentPlan, user: User, agency: Agency) -> 
         content=plan_snapshot(plan=plan, goals=goals, actions=actions, signatories=signatories),
         created_by=user,
     )
-    _plan_record(plan, user, agency, ChangeAction.VERSION_FROZEN, ["versions"])
+    _record(plan, user, agency, ChangeAction.VERSION_FROZEN, ["versions"])
     return version
 
 
@@ -523,7 +524,7 @@ def plan_sign_off(*, version: PlanVersion, user: User, agency: Agency) -> PlanSi
         plan.reviewed_on = today()
         plan.save(update_fields=["reviewed_on", "updated_at"])
         fields.append("reviewed_on")
-    _plan_record(plan, user, agency, ChangeAction.SIGNED_OFF, fields)
+    _record(plan, user, agency, ChangeAction.SIGNED_OFF, fields)
     if complete:
         case_event_react(case=plan.case, event=event, user=user, agency=agency)
     return signoff
@@ -583,24 +584,18 @@ def outcome_record(
         recorded_by=user,
         recorded_agency=agency,
     )
-    change_record(
-        kind=ObjectKind.CASE,
-        object_id=case.public_id,
-        user=user,
-        agency=agency,
-        action=ChangeAction.OUTCOME_RECORDED,
-        fields=[
-            name
-            for name, value in (
-                ("outcome", kind),
-                ("employer_type", employer_type),
-                ("hours_per_week", hours_per_week),
-                ("start_date", start_date),
-                ("outcome_note", note),
-            )
-            if value
-        ],
-    )
+    fields = [
+        name
+        for name, value in (
+            ("outcome", kind),
+            ("employer_type", employer_type),
+            ("hours_per_week", hours_per_week),
+            ("start_date", start_date),
+            ("outcome_note", note),
+        )
+        if value
+    ]
+    _record(case, user, agency, ChangeAction.OUTCOME_RECORDED, fields)
     case_event_react(case=case, event=PathEvent.OUTCOME_RECORDED, user=user, agency=agency)
     return outcome
 
@@ -636,12 +631,5 @@ def follow_up_record(
         checked_by=user,
         checked_agency=agency,
     )
-    change_record(
-        kind=ObjectKind.CASE,
-        object_id=case.public_id,
-        user=user,
-        agency=agency,
-        action=ChangeAction.FOLLOW_UP_RECORDED,
-        fields=["follow_ups"],
-    )
+    _record(case, user, agency, ChangeAction.FOLLOW_UP_RECORDED, ["follow_ups"])
     return follow_up
