@@ -1,16 +1,8 @@
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 
-from agencies.middleware import Acting
-from agencies.models import Agency, User
+from agencies.models import Agency
 from agencies.selectors import membership_works_with_clients
-
-
-class AuthenticatedRequest(HttpRequest):
-    """The request a login_required view receives, for the type checker."""
-
-    user: User
-    acting: Acting
+from core.http import AuthenticatedRequest
 
 
 def client_work_agency(request: AuthenticatedRequest) -> Agency:

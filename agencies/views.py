@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from agencies.filters import ContactPersonFilter
 from agencies.forms import ActingAgencyForm, ContactPersonForm
-from agencies.http import AuthenticatedRequest
 from agencies.middleware import ACTIVE_AGENCY_SESSION_KEY
 from agencies.models import ContactPerson, Membership
 from agencies.selectors import (
@@ -25,6 +24,7 @@ from agencies.selectors import (
     municipality_route,
 )
 from agencies.services import contact_person_delete, contact_person_save
+from core.http import AuthenticatedRequest
 
 DIRECTORY_PAGE_SIZE = 25
 

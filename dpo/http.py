@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 
-from agencies.http import AuthenticatedRequest
 from agencies.models import Agency, Role
+from core.http import AuthenticatedRequest
 
 
 def dpo_agency(request: AuthenticatedRequest) -> Agency:

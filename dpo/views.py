@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
-from agencies.http import AuthenticatedRequest
 from agencies.models import Agency
+from core.http import AuthenticatedRequest
 from core.paging import CappedPaginator
 from dpo.filters import DisclosureLogFilter, LogFilter, UseLogFilter
 from dpo.forms import ClientLookupForm

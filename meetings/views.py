@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
 from agencies.models import Agency, Role
 from core.dates import today
+from core.http import AuthenticatedRequest
 from history.models import ObjectKind
 from history.selectors import change_history
 from meetings.forms import (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest
+from core.http import AuthenticatedRequest
 from notifications.case_labels import case_names
 from notifications.forms import EmailDeliveryForm
 from notifications.inbox_services import (

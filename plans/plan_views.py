@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
+from core.http import AuthenticatedRequest
 from pathways.models import Case
 from plans.forms import ActionForm, FollowUpForm, GoalForm, OutcomeForm
 from plans.models import EmploymentPlan, PlanGoal

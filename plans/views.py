@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
+from core.http import AuthenticatedRequest
 from core.pages import page_context
 from pathways.models import Case
 from plans.forms import EntriesForm, summary_form_build

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
 from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers
 from core.dates import today
+from core.http import AuthenticatedRequest
 from core.paging import CappedPaginator
 from history.models import ObjectKind
 from history.selectors import change_history

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest
 from core.dates import today
+from core.http import AuthenticatedRequest
 from dpo.http import dpo_agency
 from referrals.models import LogPurpose
 from referrals.services import use_log_write

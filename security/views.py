@@ -27,8 +27,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from agencies.http import AuthenticatedRequest
 from agencies.models import Agency, Role
+from core.http import AuthenticatedRequest
 from security.forms import CodeForm, EnrolForm, PasswordConfirmForm
 from security.http import is_verified
 from security.models import AuthenticatorDevice, BackupCodeDevice

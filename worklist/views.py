@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from agencies.http import AuthenticatedRequest
+from core.http import AuthenticatedRequest
 from referrals.models import LogPurpose
 from referrals.services import use_log_write
 from worklist.selectors import agency_facts, worklist_counts_remember, worklist_for

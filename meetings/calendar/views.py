@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from agencies.http import AuthenticatedRequest
 from core.dates import today
+from core.http import AuthenticatedRequest
 from meetings.calendar.feed import (
     feed_calendar,
     feed_create,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest
 from agencies.models import Membership
+from core.http import AuthenticatedRequest
 from meetings.calendar.feed import gathering_ics
 from meetings.calendar.selectors import (
     gathering_for_user,

@@ -3,8 +3,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
 from core.dates import today
+from core.http import AuthenticatedRequest
 from pathways.cases.list_forms import CaseListForm
 from pathways.cases.list_selectors import case_list, case_list_rows, case_list_stages
 from pathways.cases.services import RISE_KINDS

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
 from agencies.models import Agency
+from core.http import AuthenticatedRequest
 from core.pages import page_context
 from pathways.cases.forms import ReleaseForm
 from pathways.cases.page_selectors import CasePage, case_page_build

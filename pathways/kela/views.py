@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
 from agencies.models import AgencyKind
 from core.dates import today
+from core.http import AuthenticatedRequest
 from pathways.cases.forms import KelaGuidanceForm, OutcomeForm
 from pathways.cases.selectors import case_for_agency
 from pathways.kela.services import case_outcome_record, kela_guidance_start, outcome_may_record

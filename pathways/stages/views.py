@@ -18,10 +18,11 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest, client_work_agency
+from agencies.http import client_work_agency
 from agencies.models import User
 from agencies.selectors import agency_client_workers
 from core.dates import today
+from core.http import AuthenticatedRequest
 from pathways.cases.page_selectors import case_page_build
 from pathways.cases.selectors import case_for_agency, case_stage_for_agency
 from pathways.cases.views import case_page_respond

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.http import AuthenticatedRequest
 from agencies.models import Membership, Role
+from core.http import AuthenticatedRequest
 from pathways.models import PathwayTemplate
 from pathways.templates.forms import (
     ChecklistFormSetClass,
