@@ -192,6 +192,19 @@ def added_agency_ids(data: Any) -> list[int]:
     return ids
 
 
+def posted_as_initial(data: Any, rows: list[Suggestion], *, new: Agency | None) -> dict[str, Any]:
+    """The invitee form as it was posted, as initial values: adding an agency to the list
+    is not a submission and must not show errors for fields not filled in yet."""
+    initial: dict[str, Any] = {key: data.get(key) for key in data}
+    for row in rows:
+        key = f"invite_{row.agency.pk}"
+        initial[key] = bool(data.get(key)) or (new is not None and row.agency.pk == new.pk)
+    initial["client"] = bool(data.get("client"))
+    initial.pop("add_agency", None)
+    initial.pop("added", None)
+    return initial
+
+
 class RsvpForm(forms.Form):
     rsvp = forms.ChoiceField(
         choices=[(r.value, r.label) for r in Rsvp if r != Rsvp.PENDING],
@@ -237,3 +250,28 @@ class ActionItemForm(forms.Form):
 
 
 ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=20)
+
+# The minutes service's action-item error codes -> the field of the item's form.
+ITEM_FIELD_OF = {"text": "text", "owner": "owner_agency", "due_on": "due_on"}
+
+
+def minutes_action_items(filled: list[ActionItemForm]) -> list[tuple[str, Agency, date]]:
+    """The agreed actions of the filled rows, as the minutes service takes them."""
+    return [
+        (f.cleaned_data["text"], f.cleaned_data["owner_agency"], f.cleaned_data["due_on"])
+        for f in filled
+    ]
+
+
+def minutes_errors_apply(
+    error: ValidationError, form: MinutesForm, filled: list[ActionItemForm]
+) -> None:
+    """Put the minutes service's errors on the action item and field they are about, the
+    rest on the minutes form."""
+    for key, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+        for item in errors:
+            index = (getattr(item, "params", None) or {}).get("index")
+            if key == "action_items" and index is not None and index < len(filled):
+                filled[index].add_error(ITEM_FIELD_OF.get(item.code or ""), item)
+            else:
+                form.add_error(None, item)

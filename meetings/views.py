@@ -20,30 +20,32 @@ from django.views.decorators.http import require_POST
 
 from agencies.http import client_work_agency
 from agencies.models import Agency, Role
-from core.dates import today
 from core.http import AuthenticatedRequest
-from history.models import ObjectKind
-from history.selectors import change_history
+from core.pages import page_context
 from meetings.forms import (
     ActionItemFormSet,
     InviteesForm,
     MeetingForm,
     MinutesForm,
     RsvpForm,
-    added_agency_ids,
+    minutes_action_items,
+    minutes_errors_apply,
 )
 from meetings.ical import METHOD_PUBLISH, content_type, event_calendar
 from meetings.models import EventStatus, Invitee, Meeting
+from meetings.page_selectors import (
+    InviteeStep,
+    MeetingPage,
+    invitee_step_build,
+    meeting_agencies,
+    meeting_page_build,
+)
 from meetings.selectors import (
     Conflict,
-    Suggestion,
     agency_may_attend,
-    agency_suggestion,
     conflicts_fingerprint,
     invitee_for_user,
-    invitee_suggestions,
     meeting_conflicts,
-    meeting_ends_at,
     meeting_event_spec,
     meeting_for_agency,
     meeting_invitees,
@@ -61,8 +63,6 @@ from meetings.services import (
 )
 from pathways.cases.selectors import case_for_agency
 from pathways.models import Case
-from plans.models import PLAN_CATEGORY
-from plans.selectors import client_agencies, plan_rights
 from referrals.models import DataCategory, LogPurpose
 from referrals.selectors import ClientAccess
 from referrals.services import use_log_write
@@ -103,54 +103,6 @@ def _apply_errors(
             elif details is not None:
                 field = MeetingForm.FIELD_OF.get(key)
                 details.add_error(field if field in details.fields else None, item)
-
-
-def _rows(
-    *,
-    case: Case,
-    access: ClientAccess,
-    data: Any,
-    exclude_agencies: set[int] | None = None,
-    add: Agency | None = None,
-) -> list[Suggestion]:
-    """The agency rows of the invitee form: the suggestions, then those the coordinator
-    added in earlier rounds, then the one being added now."""
-    rows = [
-        s
-        for s in invitee_suggestions(case=case, access=access)
-        if s.agency.pk not in (exclude_agencies or set())
-    ]
-    present = {row.agency.pk for row in rows}
-    extra = [pk for pk in added_agency_ids(data) if pk not in present]
-    if add is not None and add.pk not in present:
-        extra.append(add.pk)
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=extra, is_active=True)}
-    for pk in dict.fromkeys(extra):
-        if pk in agencies:
-            rows.append(agency_suggestion(case=case, agency=agencies[pk]))
-    return rows
-
-
-def _agency_to_add(request: AuthenticatedRequest) -> Agency | None:
-    if request.method != "POST" or request.POST.get("action") != "add":
-        return None
-    value = request.POST.get("add_agency", "")
-    if not value.isdigit():
-        return None
-    return Agency.objects.filter(pk=int(value), is_active=True).first()
-
-
-def _initial_from(data: Any, rows: list[Suggestion], *, new: Agency | None) -> dict[str, Any]:
-    """The form as it was posted, as initial values: adding an agency to the list is not a
-    submission and must not show errors for fields not filled in yet."""
-    initial: dict[str, Any] = {key: data.get(key) for key in data}
-    for row in rows:
-        key = f"invite_{row.agency.pk}"
-        initial[key] = bool(data.get(key)) or (new is not None and row.agency.pk == new.pk)
-    initial["client"] = bool(data.get("client"))
-    initial.pop("add_agency", None)
-    initial.pop("added", None)
-    return initial
 
 
 def _conflicts_or_none(
@@ -199,53 +151,51 @@ def _consent_only_warning(
             )
 
 
+def _invitee_step(
+    request: AuthenticatedRequest, case: Case, access: ClientAccess, meeting: Meeting | None
+) -> InviteeStep:
+    data = request.POST if request.method == "POST" else None
+    return invitee_step_build(case=case, access=access, data=data, meeting=meeting)
+
+
+def _schedule(
+    request: AuthenticatedRequest,
+    case: Case,
+    agency: Agency,
+    step: InviteeStep,
+    details: MeetingForm,
+) -> HttpResponse | None:
+    """Schedule the meeting and send the invitations; None when the service refused, with
+    its errors on the forms."""
+    specs = step.invitees.specs()
+    try:
+        meeting = meeting_schedule(
+            case=case, organiser=request.user, agency=agency, invitees=specs, **details.details()
+        )
+    except ValidationError as error:
+        _apply_errors(error, details, step.invitees)
+        return None
+    messages.success(request, _("The meeting was scheduled and the invitations sent."))
+    _consent_only_warning(request, case, specs)
+    return redirect("meeting-detail", public_id=meeting.public_id)
+
+
 @login_required
 def meeting_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     agency = client_work_agency(request)
     case, access = case_for_agency(agency=agency, public_id=public_id)
     if not _is_coordinator(request):
         raise PermissionDenied
-    new = _agency_to_add(request)
-    data = request.POST if request.method == "POST" else None
-    rows = _rows(case=case, access=access, data=data, add=new)
+    step = _invitee_step(request, case, access, None)
+    details = step.details
+    assert details is not None  # noqa: S101 (scheduling has the details form)
     conflicts: list[Conflict] = []
-    if data is not None and data.get("action") == "add":
-        initial = _initial_from(data, rows, new=new)
-        details = MeetingForm(initial=initial)
-        invitees = InviteesForm(rows=rows, initial=initial)
-    else:
-        tomorrow = today() + timedelta(days=1)
-        details = MeetingForm(
-            data,
-            initial={"date": tomorrow, "starts_at": "10:00", "ends_at": "11:00"},
-        )
-        invitees = InviteesForm(data, rows=rows)
-        if data is not None and details.is_valid() and invitees.is_valid():
-            specs = invitees.specs()
-            people = [s.person for s in specs if s.person is not None] + [request.user]
-            conflicts = _conflicts_or_none(request, details, people)
-            if not conflicts:
-                try:
-                    meeting = meeting_schedule(
-                        case=case,
-                        organiser=request.user,
-                        agency=agency,
-                        invitees=specs,
-                        **details.details(),
-                    )
-                except ValidationError as error:
-                    _apply_errors(error, details, invitees)
-                else:
-                    messages.success(
-                        request, _("The meeting was scheduled and the invitations sent.")
-                    )
-                    _consent_only_warning(request, case, specs)
-                    return redirect("meeting-detail", public_id=meeting.public_id)
-    _log(
-        request,
-        access,
-        [DataCategory.IDENTITY, *sorted(set().union(*(row.categories for row in rows)))],
-    )
+    if step.submitted and details.is_valid() and step.invitees.is_valid():
+        people = [s.person for s in step.invitees.specs() if s.person] + [request.user]
+        conflicts = _conflicts_or_none(request, details, people)
+        if not conflicts and (done := _schedule(request, case, agency, step, details)):
+            return done
+    _log(request, access, step.logged)
     return render(
         request,
         "meetings/meeting_form.html",
@@ -253,77 +203,22 @@ def meeting_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
             "case": case,
             "access": access,
             "details": details,
-            "invitees": invitees,
+            "invitees": step.invitees,
             "conflicts": conflicts,
             "meeting": None,
         },
     )
 
 
-def _meeting_page(
-    request: AuthenticatedRequest,
-    meeting: Meeting,
-    access: ClientAccess,
-    *,
-    minutes_form: MinutesForm | None = None,
-    items: Any = None,
-    status: int = 200,
+def _page_respond(
+    request: AuthenticatedRequest, page: MeetingPage, *, status: int = 200
 ) -> HttpResponse:
-    agency = access.agency
-    invitees = meeting_invitees(meeting=meeting)
-    may_manage = _is_coordinator(request) and meeting_may_manage(
-        meeting=meeting, user=request.user, agency=agency
-    )
-    scheduled = meeting.status == EventStatus.SCHEDULED
-    agencies = _meeting_agencies(meeting, invitees)
-    if may_manage and scheduled:
-        minutes_form = minutes_form or MinutesForm(
-            initial={"minutes": meeting.minutes, "decisions": meeting.decisions}
-        )
-        items = items or ActionItemFormSet(prefix="items", form_kwargs={"agencies": agencies})
-    mine = invitee_for_user(meeting=meeting, user=request.user, agency=agency)
-    client_invitee = next((i for i in invitees if i.is_client), None)
-    # The agreed actions are in the employment plan: shown as the plan shows them.
-    rights = plan_rights(
-        case=meeting.case, access=access, role=getattr(request.acting.membership, "role", None)
-    )
-    all_items = list(meeting.action_items.select_related("owner_agency", "plan_action"))
-    action_items = [item for item in all_items if rights.sees_action(item.owner_agency_id)]
-    shown = [DataCategory.IDENTITY]
-    if client_invitee is not None and client_invitee.email:
-        shown.append(DataCategory.CONTACT)
-    if action_items:
-        shown.append(PLAN_CATEGORY)
-    _log(request, access, shown)
-    return render(
-        request,
-        "meetings/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "case": meeting.case,
-            "access": access,
-            "ends_at": meeting_ends_at(meeting),
-            "invitees": invitees,
-            "mine": mine if scheduled and mine and not mine.is_client else None,
-            "rsvp_choices": RsvpForm.base_fields["rsvp"].choices,  # type: ignore[attr-defined]
-            "may_manage": may_manage,
-            "scheduled": scheduled,
-            "minutes_form": minutes_form if may_manage and scheduled else None,
-            "items": items if may_manage and scheduled else None,
-            "action_items": action_items,
-            "items_withheld": len(all_items) - len(action_items),
-            "withheld_reason": rights.withheld_reason,
-            "history": change_history(kind=ObjectKind.MEETING, object_id=meeting.public_id),
-        },
-        status=status,
-    )
+    _log(request, page.access, page.logged)
+    return render(request, "meetings/meeting_detail.html", page_context(page), status=status)
 
 
-def _meeting_agencies(meeting: Meeting, invitees: list[Invitee]) -> list[Agency]:
-    """Who may own an agreed action: the meeting's agencies that may see the client (the
-    plan's rule; an agency taking part on consent alone needs a referral first)."""
-    parties = {meeting.organiser_agency_id} | {i.agency_id for i in invitees if i.agency_id}
-    return list(client_agencies(case=meeting.case).filter(pk__in=parties))
+def _role(request: AuthenticatedRequest) -> str | None:
+    return getattr(request.acting.membership, "role", None)
 
 
 def _manage(request: AuthenticatedRequest, public_id: UUID) -> tuple[Meeting, ClientAccess]:
@@ -339,15 +234,17 @@ def _manage(request: AuthenticatedRequest, public_id: UUID) -> tuple[Meeting, Cl
 @login_required
 def meeting_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     meeting, access = meeting_for_agency(agency=client_work_agency(request), public_id=public_id)
-    return _meeting_page(request, meeting, access)
+    page = meeting_page_build(
+        meeting=meeting, access=access, user=request.user, role=_role(request)
+    )
+    return _page_respond(request, page)
 
 
 @login_required
 @require_POST
 def meeting_minutes(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     meeting, access = _manage(request, public_id)
-    invitees = meeting_invitees(meeting=meeting)
-    agencies = _meeting_agencies(meeting, invitees)
+    agencies = meeting_agencies(meeting=meeting, invitees=meeting_invitees(meeting=meeting))
     form = MinutesForm(request.POST)
     items = ActionItemFormSet(request.POST, prefix="items", form_kwargs={"agencies": agencies})
     if form.is_valid() and items.is_valid():
@@ -357,36 +254,29 @@ def meeting_minutes(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
                 meeting=meeting,
                 minutes=form.cleaned_data["minutes"],
                 decisions=form.cleaned_data["decisions"],
-                action_items=[
-                    (
-                        f.cleaned_data["text"],
-                        f.cleaned_data["owner_agency"],
-                        f.cleaned_data["due_on"],
-                    )
-                    for f in filled
-                ],
+                action_items=minutes_action_items(filled),
                 user=request.user,
                 agency=access.agency,
             )
         except ValidationError as error:
-            for key, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                for item in errors:
-                    index = (getattr(item, "params", None) or {}).get("index")
-                    if key == "action_items" and index is not None and index < len(filled):
-                        field = {"text": "text", "owner": "owner_agency", "due_on": "due_on"}
-                        filled[index].add_error(field.get(item.code or ""), item)
-                    else:
-                        form.add_error(None, item)
+            minutes_errors_apply(error, form, filled)
         else:
-            if filled:
-                messages.success(
-                    request,
-                    _("The minutes were saved and the actions added to the employment plan."),
-                )
-            else:
-                messages.success(request, _("The minutes were saved."))
+            messages.success(
+                request,
+                _("The minutes were saved and the actions added to the employment plan.")
+                if filled
+                else _("The minutes were saved."),
+            )
             return redirect("meeting-detail", public_id=meeting.public_id)
-    return _meeting_page(request, meeting, access, minutes_form=form, items=items, status=400)
+    page = meeting_page_build(
+        meeting=meeting,
+        access=access,
+        user=request.user,
+        role=_role(request),
+        minutes_form=form,
+        items=items,
+    )
+    return _page_respond(request, page, status=400)
 
 
 @login_required
@@ -456,48 +346,34 @@ def meeting_cancel_view(request: AuthenticatedRequest, public_id: UUID) -> HttpR
     return redirect("meeting-detail", public_id=meeting.public_id)
 
 
+def _invite(
+    request: AuthenticatedRequest, meeting: Meeting, agency: Agency, step: InviteeStep
+) -> HttpResponse | None:
+    """Invite those ticked; None when the service refused, with its errors on the form."""
+    specs = step.invitees.specs()
+    try:
+        added = invitee_add(meeting=meeting, user=request.user, agency=agency, invitees=specs)
+    except ValidationError as error:
+        _apply_errors(error, None, step.invitees)
+        return None
+    if added:
+        messages.success(request, _("The invitations were sent."))
+        _consent_only_warning(request, meeting.case, specs)
+    else:
+        messages.info(request, _("Nobody new was invited."))
+    return redirect("meeting-detail", public_id=meeting.public_id)
+
+
 @login_required
 def meeting_invitees_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     meeting, access = _manage(request, public_id)
     if meeting.status == EventStatus.CANCELLED:
         raise PermissionDenied
-    current = meeting_invitees(meeting=meeting)
-    invited_agencies = {i.agency_id for i in current if i.agency_id and i.person_id is None}
-    has_client = any(i.is_client for i in current)
-    new = _agency_to_add(request)
-    data = request.POST if request.method == "POST" else None
-    rows = _rows(
-        case=meeting.case, access=access, data=data, exclude_agencies=invited_agencies, add=new
-    )
-    if data is not None and data.get("action") == "add":
-        form = InviteesForm(
-            rows=rows,
-            ticked=False,
-            with_client=not has_client,
-            initial=_initial_from(data, rows, new=new),
-        )
-    else:
-        form = InviteesForm(data, rows=rows, ticked=False, with_client=not has_client)
-        if data is not None and form.is_valid():
-            specs = form.specs()
-            try:
-                added = invitee_add(
-                    meeting=meeting, user=request.user, agency=access.agency, invitees=specs
-                )
-            except ValidationError as error:
-                _apply_errors(error, None, form)
-            else:
-                if added:
-                    messages.success(request, _("The invitations were sent."))
-                    _consent_only_warning(request, meeting.case, specs)
-                else:
-                    messages.info(request, _("Nobody new was invited."))
-                return redirect("meeting-detail", public_id=meeting.public_id)
-    _log(
-        request,
-        access,
-        [DataCategory.IDENTITY, *sorted(set().union(*(row.categories for row in rows)))],
-    )
+    step = _invitee_step(request, meeting.case, access, meeting)
+    valid = step.submitted and step.invitees.is_valid()
+    if valid and (done := _invite(request, meeting, access.agency, step)):
+        return done
+    _log(request, access, step.logged)
     return render(
         request,
         "meetings/meeting_invitees.html",
@@ -505,8 +381,8 @@ def meeting_invitees_view(request: AuthenticatedRequest, public_id: UUID) -> Htt
             "meeting": meeting,
             "case": meeting.case,
             "access": access,
-            "current": current,
-            "invitees": form,
+            "current": step.current,
+            "invitees": step.invitees,
         },
     )
 
