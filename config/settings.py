@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+# Runtime files: the filesystem broker's queue, beat's schedule, collected static files.
+# POLKU_VAR_DIR moves them, so that a second Polku (a test's) shares no queue with the first.
+VAR_DIR = Path(os.environ.get("POLKU_VAR_DIR") or BASE_DIR / "var").resolve()
 
 
 def env(name: str, default: str = "") -> str:
@@ -272,7 +274,8 @@ def email_settings(url: str) -> dict[str, object]:
 globals().update(email_settings(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Polku <polku@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Links in e-mails point here (no request to take the host from in a Celery task).
+# Links in e-mails point here (no request to take the host from in a Celery task);
+# scripts/run.sh sets it to the address `make run` serves.
 POLKU_BASE_URL = env("POLKU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set, otherwise the filesystem broker under var/.
