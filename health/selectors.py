@@ -19,7 +19,25 @@ class HealthReport:
 
     @property
     def ok(self) -> bool:
+        """Whether this web node can serve: the database and the broker answer."""
         return self.database_ok and self.broker_ok
+
+    @property
+    def failing(self) -> list[str]:
+        checks = {
+            "database": self.database_ok,
+            "broker": self.broker_ok,
+            "heartbeat": self.heartbeat_ok,
+        }
+        return [name for name, ok in checks.items() if not ok]
+
+    @property
+    def status(self) -> str:
+        """The node's state: an error when it cannot serve; degraded when it can, but the
+        worker or beat has not run the heartbeat lately, so reminders and e-mails wait."""
+        if not self.ok:
+            return "error"
+        return "degraded" if self.failing else "ok"
 
 
 def _database_ok() -> bool:
