@@ -3,14 +3,13 @@
 import csv
 import io
 import unicodedata
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from core.formats import timestamp_text
 from dpo.selectors import ClientLogReport, ReportRow
 
 # DejaVu covers Finnish, Swedish and Sámi letters. Debian's fonts-dejavu-core puts it in
@@ -20,10 +19,6 @@ FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
 )
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-
-
-def local_time(at: datetime) -> str:
-    return timezone.localtime(at).strftime("%d.%m.%Y %H:%M")
 
 
 # CSV -------------------------------------------------------------------------------
@@ -59,7 +54,7 @@ def report_csv(report: ClientLogReport) -> bytes:
             [
                 _cell(value)
                 for value in (
-                    local_time(row.at),
+                    timestamp_text(row.at),
                     row.kind_label,
                     row.agency,
                     row.person,
@@ -145,13 +140,15 @@ def _table(
 
 
 def _use_lines(rows: list[ReportRow]) -> list[list[str]]:
-    return [[local_time(r.at), r.person, ", ".join(r.categories), r.purpose, r.page] for r in rows]
+    return [
+        [timestamp_text(r.at), r.person, ", ".join(r.categories), r.purpose, r.page] for r in rows
+    ]
 
 
 def _disclosure_lines(rows: list[ReportRow]) -> list[list[str]]:
     return [
         [
-            local_time(r.at),
+            timestamp_text(r.at),
             f"{r.agency}, {r.person}",
             r.recipient,
             ", ".join(r.categories),
@@ -173,7 +170,7 @@ def report_pdf(report: ClientLogReport) -> bytes:
         (_("Client"), report.client_name),
         (_("Date of birth"), report.birth_date.strftime("%d.%m.%Y")),
         (_("Agency"), str(report.agency)),
-        (_("Made"), local_time(report.generated_at)),
+        (_("Made"), timestamp_text(report.generated_at)),
     ):
         pdf.cell(0, 6, pdf.text_of(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
     pdf.use_font(8)

@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.formats import date_text
 from meetings.ical import METHOD_CANCEL, METHOD_REQUEST, event_calendar
 from meetings.models import EventStatus, Invitee, Meeting
 from meetings.selectors import (
@@ -34,7 +35,7 @@ def _when(meeting: Meeting) -> dict[str, str]:
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting_ends_at(meeting))
     return {
-        "date": f"{start.day}.{start.month}.{start.year}",
+        "date": date_text(start),
         "time": start.strftime("%H.%M"),
         "end": end.strftime("%H.%M"),
     }

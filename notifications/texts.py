@@ -28,6 +28,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import date_text
 from notifications.kinds import Variants, needs, notification_kind
 from notifications.models import Notification
 
@@ -50,7 +51,7 @@ def _date(value: Any) -> str:
         day = datetime.date.fromisoformat(value)
     except ValueError:
         return ""
-    return f"{day.day}.{day.month}.{day.year}"
+    return date_text(day)
 
 
 def _time(value: Any) -> str:

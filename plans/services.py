@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from core.dates import today
+from core.formats import date_text
 from history.models import ChangeAction, ObjectKind
 from history.services import change_record
 from history.transitions import Recorded, TransitionConflict, Transitions, transition_apply
@@ -616,10 +617,7 @@ def follow_up_record(
     due = follow_up_due_on(case=case, months=months)
     if today() < due:
         raise ValidationError(
-            {
-                "months": _("This follow-up can be recorded from %(day)s.")
-                % {"day": f"{due.day}.{due.month}.{due.year}"}
-            }
+            {"months": _("This follow-up can be recorded from %(day)s.") % {"day": date_text(due)}}
         )
     if FollowUp.objects.filter(case=case, months=months).exists():
         raise ValidationError({"months": _("This follow-up has already been recorded.")})

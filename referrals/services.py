@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm
 from agencies.models import Agency, Municipality, User
 from agencies.selectors import agency_client_workers
 from core.dates import end_of_day, today
+from core.formats import timestamp_text
 from history.models import ChangeAction, ObjectKind
 from history.services import change_record
 from history.transitions import Recorded, TransitionConflict, Transitions, transition_apply
@@ -60,7 +61,7 @@ def _conflict(referral: Referral) -> ReferralConflict:
         % {
             "person": last.actor.display_name,
             "status": S(last.status).label.lower(),
-            "time": timezone.localtime(last.at).strftime("%d.%m.%Y %H:%M"),
+            "time": timestamp_text(last.at),
         }
     )
 
