@@ -1,17 +1,23 @@
 """The case page built without HTTP (pathways.cases.page_selectors): what each agency is
 shown of a path, and a refused stage change's forms kept on their own stage."""
 
+from datetime import timedelta
+
 import pytest
 
 from agencies.models import Agency, Membership
 from core.dates import today
+from history.models import ChangeAction, ObjectKind
+from history.services import change_record
 from pathways.cases.page_selectors import CasePage, case_page_build
 from pathways.cases.selectors import case_for_agency
 from pathways.models import Case, CaseStage
 from pathways.stages.forms import SkipForm, stage_prefix
+from referrals.models import ConsentMethod, LegalBasis
+from referrals.services import consent_record, referral_create
 
-from ..factories import agency
-from .path_helpers import oulu_case
+from ..factories import agency, basis, categories, user
+from .path_helpers import oulu_case, refer
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +43,35 @@ def _page(
     )
 
 
-def _mikko() -> Case:
-    """The demo's adult path: §28 gives Oulun seutu the release date, consent gives the
-    wellbeing county no release data."""
-    return Case.objects.get(client__last_name="Mäkinen")
+def _referred_case() -> Case:
+    """An adult path as in the demo: §28 gives Oulun seutu the release date, the client's
+    consent gives the wellbeing services county the name and service needs only."""
+    case = oulu_case(days_to_release=75)
+    refer(case)
+    county, prison = agency("hva-pohjois"), agency("rise-prison")
+    codes = categories("identity", "service_needs")
+    consent_record(
+        client=case.client,
+        agency=prison,
+        user=user("rise.oulu"),
+        recipient_agency=county,
+        recipient_kind="",
+        categories=codes,
+        given_on=today(),
+        method=ConsentMethod.WRITTEN,
+        valid_until=today() + timedelta(days=365),
+    )
+    referral_create(
+        client=case.client,
+        sender=prison,
+        user=user("rise.oulu"),
+        recipient_agency=county,
+        recipient_person=user("hva.pohjois"),
+        basis=basis(LegalBasis.CONSENT),
+        categories=codes,
+        message="Tuki asumiseen",
+    )
+    return case
 
 
 def test_the_prison_that_logged_the_release_sees_and_may_do_everything(personas):
@@ -66,7 +97,15 @@ def test_the_prison_that_logged_the_release_sees_and_may_do_everything(personas)
 
 
 def test_an_agency_without_the_release_date_sees_names_and_statuses_only(personas):
-    case = _mikko()
+    case = _referred_case()
+    # A change whose time is the release's own (as recording the release writes).
+    change_record(
+        kind=ObjectKind.CASE,
+        object_id=case.public_id,
+        user=user("rise.oulu"),
+        agency=agency("rise-prison"),
+        action=ChangeAction.RELEASE_RECORDED,
+    )
     page = _page(case, "hva-pohjois", "hva.pohjois")
     assert page.windows_withheld
     assert page.release is None
@@ -78,14 +117,17 @@ def test_an_agency_without_the_release_date_sees_names_and_statuses_only(persona
     assert not page.may_record_release
     assert page.release_date_form is None
     assert not page.may_refer
-    assert "release recorded" not in {record.action for record in page.history}
+    assert page.history.exists()
+    assert ChangeAction.RELEASE_RECORDED not in {record.action for record in page.history}
+    tym = _page(case, "tym-oulu", "tym.oulu")
+    assert ChangeAction.RELEASE_RECORDED in {record.action for record in tym.history}
 
 
 def test_the_employment_area_sees_the_windows_but_may_not_move_the_release(personas):
-    case = _mikko()
+    case = _referred_case()
     page = _page(case, "tym-oulu", "tym.oulu")
     assert page.release == case.release
-    assert page.days_left == (case.release.expected_date - today()).days
+    assert page.days_left == 75
     assert page.timeline is not None
     assert not page.may_record_release
     assert page.release_date_form is None
