@@ -81,9 +81,9 @@ def _world():
             case=case, user=user(username), agency=agency(key), entries=entries[key]
         )
     plan = new_plan(case)
-    lead = {"user": user("tym.oulu"), "agency": tym}
-    goal = plan_goal_add(plan=plan, text="Työpaikka", **lead)
-    plan_goal_add(plan=plan, text="Oma asunto", **lead)
+    lead = user("tym.oulu")
+    goal = plan_goal_add(plan=plan, text="Työpaikka", user=lead, agency=tym)
+    plan_goal_add(plan=plan, text="Oma asunto", user=lead, agency=tym)
     for text, owner in (
         ("Työnhakuun ilmoittautuminen", tym),
         ("Työkokeilupaikan haku", tym),
@@ -96,9 +96,10 @@ def _world():
             due_on=today() + 30 * DAY,
             origin="",
             goal=goal,
-            **lead,
+            user=lead,
+            agency=tym,
         )
-    plan_version_freeze(plan=plan, **lead)
+    plan_version_freeze(plan=plan, user=lead, agency=tym)
     return case
 
 
