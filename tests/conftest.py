@@ -1,38 +1,40 @@
+"""The test database holds what every install has (the base): the municipality key, the
+law's defaults and the shipped pathway templates. Each test builds the rest of its world
+with tests/factories.py. Tests about the demo itself, or that walk every page as every
+persona, ask for the whole demo region with the `demo` fixture."""
+
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection
-from django.test import Client
+from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client, TransactionTestCase
 from django.utils import translation
 
 from agencies.demo import seed_demo_agencies
 from agencies.models import Municipality, User
 from agencies.reference_data import reference_data_load
 from pathways.demo import seed_demo_cases
+from pathways.models import PathwayTemplate
 from pathways.templates.defaults import pathway_defaults_load
 from plans.demo import seed_demo_plans
 from referrals.law.defaults import legal_defaults_load
+from referrals.models import LegalBasis
+
+from .factories import DEMO_PASSWORD, PERSONAS, user
+
+__all__ = ["DEMO_PASSWORD", "PERSONAS"]
 
 # Playwright's sync API runs an event loop in the test thread; the live server and the
 # ORM calls in browser tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-DEMO_PASSWORD = "test-password-for-personas"
-PERSONAS = (
-    "rise.oulu",
-    "tym.oulu",
-    "tym.tampere",
-    "koordinaattori.oulu",
-    "hva.pohjois",
-    "kela.pohjoinen",
-    "priima.butti",
-    "tietosuoja",
-    "admin",
-)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
         rule: (limit * 1000, seconds)
         for rule, (limit, seconds) in settings.POLKU_RATE_LIMITS.items()
     }
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -55,33 +58,155 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-def ensure_demo_world() -> dict[str, User]:
-    """Reference data, defaults and the demo region with its clients and referrals, loaded
-    once per database; transactional tests flush it, and the next test loads it again."""
+# The worlds ---------------------------------------------------------------------------
+
+
+def base_world_load() -> None:
+    """What every install has, loaded where it is missing (each loader is idempotent)."""
     if not Municipality.objects.exists():
         reference_data_load()
-    if User.objects.filter(username__in=PERSONAS).count() != len(PERSONAS):
-        agencies, users = seed_demo_agencies(password=DEMO_PASSWORD)
+    if not LegalBasis.objects.exists():
         legal_defaults_load()
+    if not PathwayTemplate.objects.exists():
         pathway_defaults_load()
-        seed_demo_cases(agencies=agencies, users=users)
-        seed_demo_plans()
-    return {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
+
+
+def demo_world_load() -> dict[str, User]:
+    """The demo region on top of the base: its agencies, personas and contact persons,
+    and its clients with their referrals, paths, assessments and plans. Idempotent, also
+    over personas and agencies a test has already made with the factories."""
+    base_world_load()
+    agencies, users = seed_demo_agencies(password=DEMO_PASSWORD)
+    seed_demo_cases(agencies=agencies, users=users)
+    seed_demo_plans()
+    return users
+
+
+# TRANSITION (issue 18): until every module builds its own world, the whole demo stays
+# loaded between tests unless POLKU_TESTS_MINIMAL is set.
+_MINIMAL = bool(os.environ.get("POLKU_TESTS_MINIMAL"))
+
+
+def _between_tests_load() -> None:
+    if _MINIMAL:
+        base_world_load()
+    else:
+        demo_world_load()
+
+
+_original_fixture_teardown = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+
+def _fixture_teardown(self: TransactionTestCase) -> None:
+    """After a transactional test (live server, real worker): empty the database and load
+    the base again. On PostgreSQL the rows are deleted in one transaction rather than
+    Django's TRUNCATE of every table, which makes new files for all ~90 tables and took
+    some four seconds a test; content types and permissions are left as they are, so
+    the post_migrate signal need not make them again."""
+    for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
+        if connections[alias].vendor == "postgresql" and not self.serialized_rollback:
+            _rows_delete(connections[alias])
+        else:
+            _original_fixture_teardown(self)
+    _between_tests_load()
+
+
+def _rows_delete(db: BaseDatabaseWrapper) -> None:
+    kept = {ContentType._meta.db_table, Permission._meta.db_table}
+    tables = [
+        table
+        for table in db.introspection.django_table_names(only_existing=True, include_views=False)
+        if table not in kept
+    ]
+    # Table names from Django's own introspection, quoted: nothing here comes from input.
+    quote = db.ops.quote_name
+    exists = ", ".join(f"EXISTS (SELECT 1 FROM {quote(table)})" for table in tables)  # noqa: S608
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        cursor.execute(f"SELECT {exists}")
+        filled = [table for table, rows in zip(tables, cursor.fetchone(), strict=True) if rows]
+        # Foreign keys are checked at the commit, when the rows they point from are gone
+        # too; the logs' append-only trigger lets retention's deletes through.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET LOCAL polku.log_retention = 'on'")
+        for table in filled:
+            cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        ensure_demo_world()
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        _between_tests_load()
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return marked or bool(fixtures & {"transactional_db", "live_server"})
+
+
+@pytest.fixture(scope="module")
+def module_world(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[Callable[..., Any]]:
+    """What a module's tests share, as Django's setUpTestData: the function this gives
+    builds its argument's objects once, in a transaction of the module's own that each
+    test's transaction nests in; it is rolled back after the module's last test."""
+    for item in request.session.items:
+        if getattr(item, "module", None) is request.module and _transactional(item):
+            pytest.fail(f"{item.nodeid} commits: its module cannot have a module world")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+
+    def build(make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with django_db_blocker.unblock(), transaction.atomic():
+            return make(*args, **kwargs)
+
+    try:
+        yield build
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _demo_module(module_world: Callable[..., Any]) -> dict[str, User]:
+    users: dict[str, User] = module_world(demo_world_load)
+    return users
 
 
 @pytest.fixture
-def personas(db: None) -> dict[str, User]:
-    return ensure_demo_world()
+def demo(_demo_module: dict[str, User], db: None) -> dict[str, User]:
+    """The whole demo region (tests/e2e has a variant for tests on a live server)."""
+    return _demo_module
+
+
+class Personas(Mapping[str, User]):
+    """The demo's personas by username, each made (with its agencies) when first read."""
+
+    def __getitem__(self, username: str) -> User:
+        if username not in PERSONAS:
+            raise KeyError(username)
+        return user(username)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PERSONAS)
+
+    def __len__(self) -> int:
+        return len(PERSONAS)
 
 
 @pytest.fixture
-def login(personas: dict[str, User]) -> Callable[[str], Client]:
+def personas(db: None) -> Personas:
+    return Personas()
+
+
+@pytest.fixture
+def login(personas: Personas) -> Callable[[str], Client]:
     """A test client logged in as the named persona."""
 
     def _login(username: str) -> Client:
@@ -93,7 +218,7 @@ def login(personas: dict[str, User]) -> Callable[[str], Client]:
 
 
 @pytest.fixture
-def oulu(personas: dict[str, User]) -> Municipality:
+def oulu(db: None) -> Municipality:
     return Municipality.objects.get(code="564")
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from agencies.models import Agency
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import agency, rise_contact, user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,8 @@ def test_the_browsers_language_does_not_override_finnish(client):
     assert '<html lang="fi">' in response.content.decode()
 
 
-def test_persona_logs_in_and_sees_their_agency(client, personas):
+def test_persona_logs_in_and_sees_their_agency(client, db):
+    rise_contact("tym-oulu", "tym.oulu")
     response = client.post(
         reverse("login"), {"username": "tym.oulu", "password": DEMO_PASSWORD}, follow=True
     )
@@ -34,7 +36,8 @@ def test_persona_logs_in_and_sees_their_agency(client, personas):
     assert "Rise-yhdyshenkilö" in content
 
 
-def test_wrong_password_is_refused_in_finnish(client, personas):
+def test_wrong_password_is_refused_in_finnish(client, db):
+    user("tym.oulu")
     response = client.post(reverse("login"), {"username": "tym.oulu", "password": "wrong"})
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
@@ -82,7 +85,7 @@ def test_rise_contact_person_switches_between_their_agencies(login):
 
 def test_cannot_act_for_an_agency_one_does_not_belong_to(login):
     client = login("tym.tampere")
-    oulu = Agency.objects.get(employment_area__code="24")
+    oulu = agency("tym-oulu")
     response = client.post(
         reverse("acting-agency-set"),
         {"agency": oulu.public_id, "next": "https://evil.example/"},
@@ -93,7 +96,7 @@ def test_cannot_act_for_an_agency_one_does_not_belong_to(login):
     assert "Et ole tämän organisaation jäsen." in response.content.decode()
 
 
-def test_password_rules(personas):
+def test_password_rules():
     with pytest.raises(ValidationError):
         validate_password("short")
     with pytest.raises(ValidationError):

@@ -8,6 +8,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from agencies.models import User
+
+from ..conftest import demo_world_load
+
 CHROMIUM = os.environ.get("POLKU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -77,3 +81,10 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     yield new
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> dict[str, User]:
+    """The whole demo region for a test on the live server: committed, so that the
+    server's own connections see it, and deleted with everything else after the test."""
+    return demo_world_load()

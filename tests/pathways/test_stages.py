@@ -34,7 +34,7 @@ from pathways.stages.services import (
     release_date_move,
 )
 
-from ..factories import agency
+from ..factories import ClientFactory, agency, mikko_case, referred_case
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,15 @@ PREPARATION = "Release preparation"  # Rise, window -180 … -30; done once the 
 RELEASE = "Release"  # Rise, day 0; done once the release is recorded
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    module_world(mikko_case)
+
+
 def mikko() -> Case:
     """Mikko Mäkinen's adult path: Oulu prison started it, release in 75 days; §28 gives
     Oulun seutu his release date, consent gives the wellbeing county no release data."""
-    return Case.objects.select_related("release", "template").get(client__last_name="Mäkinen")
+    return mikko_case()
 
 
 def stage_of(case: Case, name_en: str) -> CaseStage:
@@ -240,7 +245,7 @@ def test_only_the_responsible_agency_acts_on_a_stage(login, username, stage_name
 
 
 def test_a_stage_of_another_case_is_not_found(login):
-    other = Case.objects.exclude(pk=mikko().pk).filter(client__last_name="Niskanen").get()
+    other = referred_case()
     stage = stage_of(other, JOB_SEEKING)
     url = reverse("case-stage-action", args=[mikko().public_id, stage.pk, "start"])
     assert login("tym.oulu").post(url).status_code == 404
@@ -630,7 +635,7 @@ def test_the_case_page_takes_the_same_number_of_queries_however_many_stages(logi
 def test_a_path_without_a_release_shows_its_windows_from_its_anchor(login, personas):
     """Kela's guidance path and the like: no release date to withhold."""
     adult = mikko().template
-    client = Case.objects.get(client__last_name="Niskanen").client
+    client = ClientFactory()
     case = Case.objects.create(
         client=client,
         template=adult,
