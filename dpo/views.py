@@ -13,20 +13,18 @@ from django.utils.http import urlencode
 
 from agencies.models import Agency
 from core.http import AuthenticatedRequest
-from core.paging import CappedPaginator
+from core.pages import page_context
 from dpo.filters import DisclosureLogFilter, LogFilter, UseLogFilter
 from dpo.forms import ClientLookupForm
 from dpo.http import dpo_agency
+from dpo.page_selectors import log_page_build
 from dpo.reports import report_csv, report_pdf
 from dpo.selectors import (
     ClientLogReport,
-    category_list,
-    category_names,
     client_for_dpo,
     client_log_report,
     disclosure_log_for,
     log_chains_for,
-    purpose_label,
     use_log_for,
 )
 from referrals.models import Client, DataCategory, LogPurpose
@@ -58,50 +56,25 @@ def _log_page(
     queryset: Any,
     agency: Agency,
 ) -> HttpResponse:
+    """A log page; a client looked up by identity code comes back as a filter by id."""
     lookup = ClientLookupForm(
         request.POST if request.method == "POST" else None, agency=agency, prefix="lookup"
     )
     if request.method == "POST" and lookup.is_valid() and lookup.client is not None:
         query = urlencode({"client": str(lookup.client.public_id)})
         return redirect(f"{request.path}?{query}")
-    filterset = filterset_class(request.GET or None, queryset=queryset)
-    entries = queryset
-    if filterset.is_bound:
-        entries = filterset.qs if filterset.is_valid() else queryset.none()
-    # Reading the log writes to it (supervision rows): later pages stop at the newest row
-    # of the first, so that the rows do not shift under the reader.
-    upto = request.GET.get("upto", "")
-    if upto.isdigit():
-        entries = entries.filter(pk__lte=int(upto))
-    page = CappedPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = category_names()
-    rows = [
-        (
-            entry,
-            category_list(entry.categories, names),
-            purpose_label(entry.purpose),
-        )
-        for entry in page
-    ]
-    _log_supervision(request, agency, {entry.client_id for entry in page})
-    following = request.GET.copy()
-    following.pop("page", None)
-    if not upto.isdigit() and page.number == 1 and page.object_list:
-        following["upto"] = str(max(entry.pk for entry in page))
-    chosen = request.GET.get("client")
+    page = log_page_build(
+        agency=agency,
+        filterset_class=filterset_class,
+        queryset=queryset,
+        query=request.GET,
+        page_size=PAGE_SIZE,
+    )
+    _log_supervision(request, agency, page.client_ids)
     return render(
         request,
         template,
-        {
-            "agency": agency,
-            "filter": filterset,
-            "lookup": lookup,
-            "page": page,
-            "rows": rows,
-            "query_string": following.urlencode(),
-            "one_client": page.object_list[0].client if chosen and page.object_list else None,
-            "client_chosen": bool(chosen),
-        },
+        {**page_context(page), "lookup": lookup},
         status=400 if lookup.is_bound else 200,
     )
 
