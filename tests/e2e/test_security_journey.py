@@ -121,6 +121,12 @@ def test_a_persona_sets_up_two_factor_login_and_htmx_works_under_the_policy(
     page.get_by_role("link", name=re.compile("Login security")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Login security")
     expect(page.get_by_role("cell", name="This session")).to_be_visible()
+    # The session's browser and system in words, the raw User-Agent behind a disclosure.
+    browser = page.locator(".user-agent summary")
+    expect(browser).to_have_text(re.compile(r"^HeadlessChrome \d+ on Linux$"))
+    expect(page.locator(".user-agent code")).to_be_hidden()
+    browser.click()
+    expect(page.locator(".user-agent code")).to_contain_text("Mozilla/5.0 (X11; Linux")
     assert_accessible(page)
 
     # 7. Next time the password is followed by the app's code.
