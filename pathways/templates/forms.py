@@ -2,9 +2,11 @@
 `pathways.templates.checks` and are applied by the services; these forms check only the input."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyKind
@@ -212,3 +214,46 @@ class TemplateImportForm(forms.Form):
             raise forms.ValidationError(_("The file is too large (at most 1 MB)."))
         data: bytes = upload.read()
         return data
+
+
+@dataclass(frozen=True)
+class StageForms:
+    """The stage editor's forms, on one page: the stage, its checklist, its reminders."""
+
+    form: StageForm
+    checklist: ChecklistFormSet
+    reminders: ReminderFormSet
+
+    def is_valid(self) -> bool:
+        # Every form is validated, so that the page shows all their errors at once.
+        return all([self.form.is_valid(), self.checklist.is_valid(), self.reminders.is_valid()])
+
+
+def stage_forms_build(
+    *, stage: StageTemplate | None, stages: list[StageTemplate], data: QueryDict | None
+) -> StageForms:
+    """The forms for `stage` (None for a new one) among the template's `stages`, bound
+    to `data` when it was posted."""
+    others = [s for s in stages if stage is None or s.pk != stage.pk]
+    position = stages.index(stage) + 1 if stage else len(stages) + 1
+    checklist = [
+        {"name_fi": i.name_fi, "name_sv": i.name_sv, "name_en": i.name_en, "ticked_on": i.ticked_on}
+        for i in (stage.checklist.all() if stage else [])
+    ]
+    reminders = [
+        {
+            "offset_days": r.offset_days,
+            "audience": r.audience,
+            "name_fi": r.name_fi,
+            "name_sv": r.name_sv,
+            "name_en": r.name_en,
+        }
+        for r in (stage.reminders.all() if stage else [])
+    ]
+    return StageForms(
+        form=StageForm(
+            data, initial=StageForm.initial_for(stage, position=position), others=others
+        ),
+        checklist=ChecklistFormSetClass(data, prefix="checklist", initial=checklist),
+        reminders=ReminderFormSetClass(data, prefix="reminders", initial=reminders),
+    )

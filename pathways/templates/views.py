@@ -12,13 +12,7 @@ from django.views.decorators.http import require_POST
 from agencies.models import Membership, Role
 from core.http import AuthenticatedRequest
 from pathways.models import PathwayTemplate
-from pathways.templates.forms import (
-    ChecklistFormSetClass,
-    ReminderFormSetClass,
-    StageForm,
-    TemplateDraftForm,
-    TemplateImportForm,
-)
+from pathways.templates.forms import TemplateDraftForm, TemplateImportForm, stage_forms_build
 from pathways.templates.selectors import (
     template_description,
     template_draft_of,
@@ -106,49 +100,19 @@ def stage_edit(request: AuthenticatedRequest, pk: int, stage_pk: int | None = No
     if template.published_at is not None:
         return _published_refused(request, template)
     stage = template_stage_get(template=template, pk=stage_pk) if stage_pk else None
-    stages = list(template.stages.all())
-    others = [s for s in stages if stage is None or s.pk != stage.pk]
-    position = stages.index(stage) + 1 if stage else len(stages) + 1
     data = request.POST if request.method == "POST" else None
-    form = StageForm(data, initial=StageForm.initial_for(stage, position=position), others=others)
-    checklist = ChecklistFormSetClass(
-        data,
-        prefix="checklist",
-        initial=[
-            {
-                "name_fi": i.name_fi,
-                "name_sv": i.name_sv,
-                "name_en": i.name_en,
-                "ticked_on": i.ticked_on,
-            }
-            for i in (stage.checklist.all() if stage else [])
-        ],
-    )
-    reminders = ReminderFormSetClass(
-        data,
-        prefix="reminders",
-        initial=[
-            {
-                "offset_days": r.offset_days,
-                "audience": r.audience,
-                "name_fi": r.name_fi,
-                "name_sv": r.name_sv,
-                "name_en": r.name_en,
-            }
-            for r in (stage.reminders.all() if stage else [])
-        ],
-    )
-    if data is not None and all([form.is_valid(), checklist.is_valid(), reminders.is_valid()]):
+    edit = stage_forms_build(stage=stage, stages=list(template.stages.all()), data=data)
+    if data is not None and edit.is_valid():
         try:
             stage_save(
                 template=template,
                 stage=stage,
-                checklist=checklist.items(),
-                reminders=reminders.items(),
-                **form.cleaned_data,
+                checklist=edit.checklist.items(),
+                reminders=edit.reminders.items(),
+                **edit.form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            edit.form.add_error(None, error)
         else:
             messages.success(request, _("The stage was saved."))
             return redirect("pathway-detail", pk=template.pk)
@@ -156,9 +120,9 @@ def stage_edit(request: AuthenticatedRequest, pk: int, stage_pk: int | None = No
         request,
         "pathways/stage_form.html",
         {
-            "form": form,
-            "checklist": checklist,
-            "reminders": reminders,
+            "form": edit.form,
+            "checklist": edit.checklist,
+            "reminders": edit.reminders,
             "template": template,
             "stage": stage,
         },
