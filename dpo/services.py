@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
+from core.dates import start_of_day
 from dpo.chain import (
     GENESIS,
     SEAL_DELAY,
@@ -47,10 +48,6 @@ class Expired:
     seals: int = 0
 
 
-def _start_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
 def log_expiry_cutoff(*, before: datetime, now: datetime) -> datetime:
     """What SQL function polku_logs_expire deletes below, computed the same way: never
     newer than POLKU_LOG_RETENTION_YEARS before now, and only whole Helsinki days."""
@@ -59,7 +56,7 @@ def log_expiry_cutoff(*, before: datetime, now: datetime) -> datetime:
         oldest = now.replace(year=now.year - years)
     except ValueError:  # 29 February
         oldest = now.replace(year=now.year - years, day=28)
-    return _start_of_day(helsinki_day(min(before, oldest)))
+    return start_of_day(helsinki_day(min(before, oldest)))
 
 
 def log_rows_expire(*, before: datetime) -> Expired:
@@ -140,7 +137,7 @@ def _seal_next_day(spec: LogSpec, horizon: datetime) -> int | None:
             log=spec.kind,
             agency_id=agency_id,
             day=day,
-            start=head.end if head else _start_of_day(day),
+            start=head.end if head else start_of_day(day),
             end=upper,
             previous=head.digest if head else GENESIS,
         )

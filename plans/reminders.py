@@ -33,19 +33,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from agencies.selectors import AgencyPeople, agency_people
+from core.dates import add_months
 from notifications.services import Due, reminders_deliver
 from notifications.texts import case_params
 from pathways.cases.reminders import CATCH_UP_DAYS, case_reminders_due
 from pathways.models import AnchorKind, Case, CaseStatus
 from plans.models import EmploymentPlan, FollowUp, Outcome, PlanAction
 from plans.notification_kinds import PlanNotificationKind
-from plans.selectors import (
-    OPEN_ACTION,
-    PLAN_DUE_DAYS,
-    REVIEW_DAYS,
-    add_months,
-    case_lead_agency_ids,
-)
+from plans.selectors import OPEN_ACTION, PLAN_DUE_DAYS, REVIEW_DAYS, case_lead_agency_ids
 from referrals.reminders import referral_reminders_due
 
 # A month is 28 to 31 days: the database is asked for a little more, and the exact due

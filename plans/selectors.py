@@ -15,7 +15,6 @@ agency sees the case at all):
   where they see it.
 """
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +28,7 @@ from django.utils.translation import get_language
 
 from agencies.models import Agency, AgencyKind, ContactPerson, Membership, Role, User
 from agencies.selectors import serves_q
+from core.dates import add_months
 from pathways.cases.selectors import case_for_agency
 from pathways.models import Case, CaseStage
 from plans.models import (
@@ -70,13 +70,6 @@ DOMAIN_AGENCY_KINDS: dict[str, tuple[str, ...]] = {
 }
 DOMAIN_ORDER = {domain.value: index for index, domain in enumerate(Domain)}
 KIND_ORDER = {kind.value: index for index, kind in enumerate(AgencyKind)}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # Rights --------------------------------------------------------------------------------

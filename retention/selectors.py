@@ -9,7 +9,7 @@ recorded activity (LAST_ACTIVITY) or the latest release date, whichever is later
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 from uuid import UUID
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.dates import add_years, start_of_day
 from meetings.models import Meeting
 from pathways.models import Case, CaseStage, CaseStatus
 from plans.models import Assessment, AssessmentEntry, EmploymentPlan, FollowUp, Outcome, PlanAction
@@ -71,17 +72,6 @@ class Decision(models.TextChoices):
 
 
 DECISION_ORDER = {Decision.DELETE: 0, Decision.ANONYMISE: 1, Decision.CLEAR: 2}
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
-def start_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class AddDays(Func):
 
 class AddMonths(Func):
     """date + months (both expressions), on the month's last day when the month has no such
-    day (31 January + 1 month = 28 or 29 February), as plans.selectors.add_months counts.
+    day (31 January + 1 month = 28 or 29 February), as core.dates.add_months counts.
 
     PostgreSQL's date + interval does exactly that; SQLite's date() rolls over into the
     next month, so a result whose day of the month changed is replaced by the last day of

@@ -34,10 +34,9 @@ from django.utils.translation import gettext
 from playwright.sync_api import Locator, Page, expect
 
 from agencies.models import Municipality
-from core.dates import today
+from core.dates import add_months, today
 from pathways.models import Case, CaseStage, StageStatus
 from plans.models import Domain, EmployerType, NeedLevel, OutcomeKind
-from plans.selectors import add_months
 from referrals.clients.identity import hetu_make
 from referrals.events import PathEvent
 from referrals.models import ConsentMethod, DataCategory, LegalBasis, ReferralStatus, ReleaseType

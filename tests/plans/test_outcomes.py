@@ -4,11 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from core.dates import today
+from core.dates import add_months, today
 from history.models import ChangeRecord, ObjectKind
 from pathways.models import Case
 from plans.models import FollowUp, Outcome, OutcomeKind
-from plans.selectors import add_months
 from plans.services import follow_up_record, outcome_record
 
 from ..factories import agency, user

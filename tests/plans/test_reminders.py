@@ -7,14 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from core.dates import today
+from core.dates import add_months, today
 from notifications.models import Notification
 from notifications.texts import notification_text
 from pathways.models import Case
 from plans.models import ActionStatus, FollowUp, PlanAction
 from plans.notification_kinds import PlanNotificationKind
 from plans.reminders import plan_reminders_due, reminders_scan_all
-from plans.selectors import add_months
 from plans.services import (
     outcome_record,
     plan_action_add,

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import add_years
 from history.models import ChangeRecord, ObjectKind
 from pathways.models import Case
 from plans.models import Assessment, AssessmentEntry
@@ -26,7 +27,7 @@ from retention.models import (
     RunStatus,
 )
 from retention.scrubs import REDACTED
-from retention.selectors import Decision, add_years, retention_plan
+from retention.selectors import Decision, retention_plan
 from retention.services import client_retention_apply, retention_execute
 from retention.tasks import retention_run
 

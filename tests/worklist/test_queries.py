@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency
-from plans.selectors import add_months
+from core.dates import add_months
 from referrals.models import UseLogEntry
 from worklist.selectors import SECTION_SIZE, WorklistCounts, worklist_counts
 from worklist.sql import AddDays, AddMonths

@@ -8,10 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from core.dates import today
+from core.dates import add_months, today
 from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case
-from plans.selectors import add_months
 from referrals.models import Client, Referral, UseLogEntry
 from referrals.services import referral_open
 from worklist.selectors import SECTION_SIZE, Section
