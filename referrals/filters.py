@@ -45,10 +45,18 @@ class InboxFilter(django_filters.FilterSet):  # type: ignore[misc]
         queryset=User.objects.none(),
         empty_label=_("Anyone"),
     )
+    # Every choice has its own label: django-filter would label the descending ones
+    # "%s (descending)" in every language. It finds an ascending label by the model field
+    # and a descending one by the parameter with its minus.
     order = django_filters.OrderingFilter(
         label=_("Order"),
         fields=(("sent_at", "sent"), ("release__expected_date", "release")),
-        field_labels={"sent": _("Time sent"), "release": _("Release date")},
+        field_labels={
+            "sent_at": _("Oldest sent first"),
+            "-sent": _("Newest sent first"),
+            "release__expected_date": _("Release date, earliest first"),
+            "-release": _("Release date, latest first"),
+        },
         empty_label=_("Newest first"),
     )
 
