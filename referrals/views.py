@@ -1,4 +1,3 @@
-import uuid
 from typing import cast
 from uuid import UUID
 
@@ -12,25 +11,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.http import client_work_agency
-from agencies.models import Agency, User
 from agencies.selectors import agency_client_workers
 from core.dates import today
 from core.http import AuthenticatedRequest
+from core.pages import page_context
 from core.paging import CappedPaginator
 from history.models import ObjectKind
 from history.selectors import change_history
 from referrals.case_links import client_paths, referral_path
 from referrals.filters import InboxFilter
-from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReferralForm, ReturnForm
+from referrals.forms import AcceptForm, ConsentForm, NoteForm, ReturnForm
 from referrals.models import (
     Consent,
     DataCategory,
-    LegalBasis,
     LogPurpose,
     Referral,
     ReferralStatus,
-    Release,
 )
+from referrals.page_selectors import ReferralFormPage, referral_form_build
 from referrals.selectors import (
     ClientAccess,
     client_access,
@@ -58,14 +56,10 @@ from referrals.services import (
     referral_withdraw,
     use_log_write,
 )
-from referrals.suggestions import (
-    category_hints,
-    named_contact,
-    suggested_basis,
-    suggested_recipient,
-)
 
 PAGE_SIZE = 25
+# Moves that take only a note.
+NOTED_MOVES = {"withdraw": referral_withdraw, "close": referral_close}
 
 
 def _log_use(request: AuthenticatedRequest, access: ClientAccess, purpose: str) -> None:
@@ -162,97 +156,46 @@ def consent_withdraw_view(request: AuthenticatedRequest, public_id: UUID) -> Htt
 # Sending ---------------------------------------------------------------------------
 
 
-def _posted_pk(value: str | None) -> int:
-    """A chosen row id, or 0 (which matches nothing) for anything that is not one: the
-    values come straight from the query string or the form, before any validation."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
-
-
-def _posted_uuid(value: str | None) -> UUID | None:
+def _referral_create(request: AuthenticatedRequest, page: ReferralFormPage) -> HttpResponse | None:
+    """Save the referral as a draft or send it; None when refused, with the error on the
+    form."""
+    data = page.form.cleaned_data
     try:
-        return UUID(value) if value else None
-    except ValueError:
+        referral = referral_create(
+            client=page.access.client,
+            sender=page.access.agency,
+            user=request.user,
+            recipient_agency=data["recipient_agency"],
+            recipient_person=data["recipient_person"],
+            basis=data["basis"],
+            categories=list(data["categories"]),
+            message=data["message"],
+            release=page.release,
+            send="draft" not in request.POST,
+            submission_key=data["submission_key"],
+        )
+    except ValidationError as error:
+        page.form.add_error(None, error)
         return None
+    if referral.status == ReferralStatus.DRAFT:
+        messages.success(request, _("The referral was saved as a draft."))
+    else:
+        messages.success(
+            request,
+            _("The referral was sent to %(agency)s.") % {"agency": referral.recipient_agency},
+        )
+    return redirect("referral-detail", public_id=referral.public_id)
 
 
 @login_required
 def referral_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    sender = client_work_agency(request)
-    access = client_for_agency(agency=sender, public_id=public_id)
-    release_id = _posted_uuid(request.GET.get("release") or request.POST.get("release"))
-    release = (
-        Release.objects.filter(client=access.client, public_id=release_id)
-        .select_related("municipality_after__employment_area")
-        .first()
-        if release_id
-        else None
-    )
-    # GET with chosen values (the htmx refresh, or the no-JS "update" button) re-suggests.
-    chosen = request.POST if request.method == "POST" else request.GET
-    recipient = Agency.objects.filter(pk=_posted_pk(chosen.get("recipient_agency"))).first()
-    recipient = recipient or suggested_recipient(client=access.client, release=release)
-    # The named contact person is chosen among the recipient agency's own people.
-    contact_people = agency_client_workers(agency=recipient) if recipient else User.objects.none()
-    basis = LegalBasis.objects.filter(pk=_posted_pk(chosen.get("basis"))).first()
-    basis = basis or suggested_basis(sender=sender, recipient=recipient)
-    hints = category_hints(client=access.client, sender=sender, recipient=recipient, basis=basis)
-    if request.method == "POST":
-        form = ReferralForm(request.POST, sender=sender, contact_people=contact_people)
-    else:
-        allowed = [code for code, (cover, _text) in hints.items() if cover == "basis"]
-        form = ReferralForm(
-            initial={
-                "recipient_agency": recipient,
-                "recipient_person": (
-                    chosen.get("recipient_person") or named_contact(recipient=recipient)
-                ),
-                "basis": basis,
-                "categories": DataCategory.objects.filter(code__in=allowed),
-                "message": chosen.get("message", ""),
-                "submission_key": uuid.uuid4(),
-            },
-            sender=sender,
-            contact_people=contact_people,
-        )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = referral_create(
-                client=access.client,
-                sender=sender,
-                user=request.user,
-                recipient_agency=data["recipient_agency"],
-                recipient_person=data["recipient_person"],
-                basis=data["basis"],
-                categories=list(data["categories"]),
-                message=data["message"],
-                release=release,
-                send="draft" not in request.POST,
-                submission_key=data["submission_key"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if referral.status == ReferralStatus.DRAFT:
-                messages.success(request, _("The referral was saved as a draft."))
-            else:
-                messages.success(
-                    request,
-                    _("The referral was sent to %(agency)s.")
-                    % {"agency": referral.recipient_agency},
-                )
-            return redirect("referral-detail", public_id=referral.public_id)
+    access = client_for_agency(agency=client_work_agency(request), public_id=public_id)
+    posted = request.POST if request.method == "POST" else None
+    page = referral_form_build(access=access, query=request.GET, posted=posted)
+    if posted is not None and page.form.is_valid() and (done := _referral_create(request, page)):
+        return done
     _log_use(request, access, LogPurpose.REFERRAL)
-    codes = dict(DataCategory.objects.values_list("pk", "code"))
-    category_rows = [
-        (checkbox, *hints.get(codes[int(str(checkbox.data["value"]))], ("", "")))
-        for checkbox in form["categories"]
-    ]
-    return render(
-        request,
-        "referrals/referral_form.html",
-        {"form": form, "access": access, "release": release, "category_rows": category_rows},
-    )
+    return render(request, "referrals/referral_form.html", page_context(page))
 
 
 # One referral ----------------------------------------------------------------------
@@ -296,19 +239,67 @@ def _referral_context(
     }
 
 
+def _referral_page(
+    request: AuthenticatedRequest,
+    context: dict[str, object],
+    categories: list[DataCategory],
+    status: int = 200,
+) -> HttpResponse:
+    """The referral page: `context` with the client's card where the viewer still has
+    access, use-logged."""
+    access = cast(ClientAccess | None, context["access"])
+    context["card"] = client_card(access=access) if access else None
+    context["categories"] = categories
+    if access:
+        _log_use(request, access, LogPurpose.REFERRAL)
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
 @login_required
 def referral_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     agency = client_work_agency(request)
     referral = referral_for_agency(agency=agency, public_id=public_id)
     categories = referral_categories(referral=referral)
     referral = referral_open(referral=referral, user=request.user, agency=agency)
-    context = _referral_context(request, referral)
-    access = cast(ClientAccess | None, context["access"])
-    context["card"] = client_card(access=access) if access else None
-    context["categories"] = categories
-    if access:
-        _log_use(request, access, LogPurpose.REFERRAL)
-    return render(request, "referrals/referral_detail.html", context)
+    return _referral_page(request, _referral_context(request, referral), categories)
+
+
+def _move_apply(
+    request: AuthenticatedRequest,
+    referral: Referral,
+    action: str,
+    accept_form: AcceptForm,
+    return_form: ReturnForm,
+) -> Referral:
+    """Make the move `action` asks for, with what its form gave."""
+    agency, user = client_work_agency(request), request.user
+    if action == "accept":
+        if not accept_form.is_valid():
+            raise ValidationError({"assignee": accept_form.errors["assignee"]})
+        assignee = accept_form.cleaned_data["assignee"]
+        return referral_accept(referral=referral, user=user, agency=agency, assignee=assignee)
+    if action == "return":
+        return_form.is_valid()
+        reason = return_form.cleaned_data.get("reason", "")
+        return referral_return(referral=referral, user=user, agency=agency, reason=reason)
+    if action in NOTED_MOVES:
+        note_form = NoteForm(request.POST)
+        note_form.is_valid()
+        note = note_form.cleaned_data.get("note", "")
+        return NOTED_MOVES[action](referral=referral, user=user, agency=agency, note=note)
+    if action == "send":
+        return referral_send(referral=referral, user=user, agency=agency)
+    raise Http404
+
+
+def _move_error(failure: ValidationError, accept_form: AcceptForm, return_form: ReturnForm) -> str:
+    """Put a refused move's errors on the form fields they are about; the rest as text."""
+    errors = failure.message_dict if hasattr(failure, "error_dict") else {"": failure.messages}
+    if "reason" in errors:
+        return_form.add_error("reason", errors.pop("reason"))
+    if "assignee" in errors:
+        accept_form.add_error("assignee", errors.pop("assignee"))
+    return " ".join(message for messages_ in errors.values() for message in messages_)
 
 
 @login_required
@@ -320,47 +311,11 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
     referral = referral_for_agency(agency=agency, public_id=public_id)
     accept_form = AcceptForm(request.POST, members=agency_client_workers(agency=agency))
     return_form = ReturnForm(request.POST)
-    note_form = NoteForm(request.POST)
-    note_form.is_valid()
-    note = note_form.cleaned_data.get("note", "")
-    error = ""
+    error, status = "", 200
     try:
-        if action == "accept":
-            if not accept_form.is_valid():
-                raise ValidationError({"assignee": accept_form.errors["assignee"]})
-            referral = referral_accept(
-                referral=referral,
-                user=request.user,
-                agency=agency,
-                assignee=accept_form.cleaned_data["assignee"],
-            )
-        elif action == "return":
-            return_form.is_valid()
-            referral = referral_return(
-                referral=referral,
-                user=request.user,
-                agency=agency,
-                reason=return_form.cleaned_data.get("reason", ""),
-            )
-        elif action == "withdraw":
-            referral = referral_withdraw(
-                referral=referral, user=request.user, agency=agency, note=note
-            )
-        elif action == "close":
-            referral = referral_close(
-                referral=referral, user=request.user, agency=agency, note=note
-            )
-        elif action == "send":
-            referral = referral_send(referral=referral, user=request.user, agency=agency)
-        else:
-            raise Http404
+        referral = _move_apply(request, referral, action, accept_form, return_form)
     except ValidationError as failure:
-        errors = failure.message_dict if hasattr(failure, "error_dict") else {"": failure.messages}
-        if "reason" in errors:
-            return_form.add_error("reason", errors.pop("reason"))
-        if "assignee" in errors:
-            accept_form.add_error("assignee", errors.pop("assignee"))
-        error = " ".join(message for messages_ in errors.values() for message in messages_)
+        error = _move_error(failure, accept_form, return_form)
         referral.refresh_from_db()
         status = 409 if isinstance(failure, ReferralConflict) else 400
     else:
@@ -371,18 +326,12 @@ def referral_move(request: AuthenticatedRequest, public_id: UUID, action: str) -
         )
         if not request.htmx:  # type: ignore[attr-defined]
             return redirect("referral-detail", public_id=referral.public_id)
-        status = 200
     context = _referral_context(request, referral, accept_form=accept_form, return_form=return_form)
     context["error"] = error
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only successful responses; the panel shows the errors in place.
         return render(request, "referrals/_referral_actions.html", context)
-    access = cast(ClientAccess | None, context["access"])
-    context["card"] = client_card(access=access) if access else None
-    context["categories"] = referral_categories(referral=referral)
-    if access:
-        _log_use(request, access, LogPurpose.REFERRAL)
-    return render(request, "referrals/referral_detail.html", context, status=status)
+    return _referral_page(request, context, referral_categories(referral=referral), status)
 
 
 # Lists -----------------------------------------------------------------------------
