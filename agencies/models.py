@@ -229,7 +229,11 @@ class Agency(LocalizedName):
         # The same rules as the check constraints, reported on the field that breaks them.
         if self.kind == AgencyKind.EMPLOYMENT_AREA and self.employment_area_id is None:
             raise ValidationError(
-                {"employment_area": _("An employment area agency needs its employment area.")}
+                {
+                    "employment_area": ValidationError(
+                        _("An employment area agency needs its employment area."), code="required"
+                    )
+                }
             )
         if self.kind == AgencyKind.WELLBEING_AREA and self.wellbeing_area_id is None:
             raise ValidationError(
@@ -358,9 +362,13 @@ class ContactPerson(models.Model):
         # The same rules as the check constraints, reported on the field that breaks them.
         errors: dict[str, object] = {}
         if self.substitute_id is not None and self.substitute_id == self.person_id:
-            errors["substitute"] = _("The substitute must be someone else.")
+            errors["substitute"] = ValidationError(
+                _("The substitute must be someone else."), code="same_person"
+            )
         channel_field = CHANNEL_FIELDS.get(self.preferred_channel)
         if channel_field and not getattr(self, channel_field):
-            errors[channel_field] = _("Give the details of the preferred channel.")
+            errors[channel_field] = ValidationError(
+                _("Give the details of the preferred channel."), code="channel_details"
+            )
         if errors:
             raise ValidationError(errors)

@@ -3,17 +3,21 @@ from django.urls import reverse
 
 from agencies.models import Agency, ContactPerson, ContactTopic
 
+from ..errors import codes
+from ..factories import rise_contact, topic
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def oulun_seutu(personas) -> Agency:
-    return Agency.objects.get(employment_area__code="24")
+    """Oulun seutu with Tiina Toivonen as its named Rise contact person."""
+    return rise_contact("tym-oulu", "tym.oulu").agency
 
 
 def form_data(personas, **changes):
     return {
-        "topic": ContactTopic.objects.get(code="youth").pk,
+        "topic": topic("youth").pk,
         "person": personas["tym.oulu"].pk,
         "substitute": personas["koordinaattori.oulu"].pk,
         "preferred_channel": "phone",
@@ -63,9 +67,9 @@ def test_errors_land_on_their_fields_and_nothing_is_saved(login, personas, oulun
         form_data(personas, preferred_channel="video", substitute=personas["tym.oulu"].pk),
     )
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert errors["video_url"] == ["Anna ensisijaisen yhteystavan tiedot."]
-    assert errors["substitute"] == ["Varahenkilön on oltava joku muu."]
+    errors = codes(response.context["form"].errors)
+    assert errors["video_url"] == ["channel_details"]
+    assert errors["substitute"] == ["same_person"]
     # Someone from another agency cannot be chosen at all.
     response = client.post(
         reverse("contact-person-new"), form_data(personas, person=personas["tym.tampere"].pk)
@@ -91,7 +95,7 @@ def test_only_coordinators_keep_the_directory(login, username, oulun_seutu):
 
 
 def test_another_agencys_entry_is_not_found(login, personas):
-    tampere = ContactPerson.objects.get(agency__employment_area__code="39")
+    tampere = rise_contact("tym-tampere", "tym.tampere")
     client = login("koordinaattori.oulu")
     assert client.get(reverse("contact-person-edit", args=[tampere.public_id])).status_code == 404
     assert (

@@ -4,7 +4,8 @@ from django.core.management import CommandError, call_command
 from agencies.demo import DEMO_USERS
 from agencies.models import Agency, AgencyKind, ContactPerson, Membership, Municipality, Role, User
 
-pytestmark = pytest.mark.django_db
+# About the demo itself: the whole demo region.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 EXPECTED_MEMBERSHIPS = {
     "rise.oulu": {

@@ -3,10 +3,19 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from agencies.demo import seed_demo_agencies
 from agencies.models import Agency, ContactChannel, ContactTopic, Municipality, Role, User
 from agencies.services import contact_person_set, membership_set
 
+from ..factories import DEMO_PASSWORD
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def directory(module_world):
+    """The demo region's agencies, people and named contact persons (no clients)."""
+    module_world(seed_demo_agencies, password=DEMO_PASSWORD)
 
 
 def names(response) -> set[str]:
