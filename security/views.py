@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
@@ -63,10 +63,17 @@ ENROL_KEY = "polku_totp_enrol_key"
 # activation code: the user removed the device that had verified the session.
 REPLACE_UNTIL = "polku_totp_replace_until"
 REPLACE_SECONDS = 15 * 60
-
-
-class _Shown(Exception):
-    """The form already carries the error to show."""
+ENROL_ERRORS = {
+    "attempts": gettext_lazy("Too many attempts. Wait a quarter of an hour and try again."),
+    "activation": gettext_lazy(
+        "The activation code is not valid: it is wrong, already used or older "
+        "than 72 hours. Ask your administrator for a new one."
+    ),
+    "code": gettext_lazy(
+        "The code does not match. Check that the phone's clock is right and "
+        "enter the code the app shows now."
+    ),
+}
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -83,48 +90,58 @@ def _with_next(url: str, request: HttpRequest) -> str:
     return f"{url}?{request.GET.urlencode()}" if wanted else url
 
 
+def _code_check(
+    request: AuthenticatedRequest, device: AuthenticatorDevice, form: CodeForm
+) -> AuthenticatorDevice | BackupCodeDevice | None:
+    """The device whose code the form holds; None, with the error on the form, when the
+    code is wrong or too many were."""
+    user = request.user
+    code = form.cleaned_data["code"]
+    backup = backup_device_for_user(user=user)
+    # Six digits are the app's; anything else can only be a backup code.
+    target: AuthenticatorDevice | BackupCodeDevice | None = (
+        device if code.isdigit() and len(code) == 6 else backup
+    )
+    if target is not None and not target.verify_is_allowed()[0]:
+        form.add_error("code", _("Too many wrong codes in a row. Wait a minute and try again."))
+        return None
+    matched = verify_token(user, target.persistent_id, code) if target is not None else None
+    if matched is None:
+        form.add_error("code", _("The code is not correct or has already been used."))
+    return matched
+
+
+def _backup_code_warning(request: AuthenticatedRequest, device: BackupCodeDevice) -> None:
+    left = device.codes.count()
+    messages.warning(
+        request,
+        ngettext(
+            "You used a backup code; %(left)s is left. Make new ones on the login security page.",
+            "You used a backup code; %(left)s are left. Make new ones on the "
+            "login security page if you are running out.",
+            left,
+        )
+        % {"left": left},
+    )
+
+
 @never_cache
 @login_required
 def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     """After the password: a code from the authenticator app, or a backup code."""
-    user = request.user
-    if is_verified(user):
+    if is_verified(request.user):
         return HttpResponseRedirect(_next_url(request))
-    device = totp_device_for_user(user=user)
+    device = totp_device_for_user(user=request.user)
     if device is None:
         return redirect(_with_next(resolve_url("two-factor-enrol"), request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        backup = backup_device_for_user(user=user)
-        # Six digits are the app's; anything else can only be a backup code.
-        target: AuthenticatorDevice | BackupCodeDevice | None = (
-            device if code.isdigit() and len(code) == 6 else backup
-        )
-        if target is not None and not target.verify_is_allowed()[0]:
-            form.add_error(
-                "code",
-                _("Too many wrong codes in a row. Wait a minute and try again."),
-            )
-        else:
-            matched = verify_token(user, target.persistent_id, code) if target is not None else None
-            if matched is not None:
-                otp_login(request, matched)
-                if isinstance(matched, BackupCodeDevice):
-                    left = matched.codes.count()
-                    messages.warning(
-                        request,
-                        ngettext(
-                            "You used a backup code; %(left)s is left. Make new ones on the "
-                            "login security page.",
-                            "You used a backup code; %(left)s are left. Make new ones on the "
-                            "login security page if you are running out.",
-                            left,
-                        )
-                        % {"left": left},
-                    )
-                return HttpResponseRedirect(_next_url(request))
-            form.add_error("code", _("The code is not correct or has already been used."))
+        matched = _code_check(request, device, form)
+        if matched is not None:
+            otp_login(request, matched)
+            if isinstance(matched, BackupCodeDevice):
+                _backup_code_warning(request, matched)
+            return HttpResponseRedirect(_next_url(request))
     return render(
         request,
         "security/verify.html",
@@ -145,6 +162,41 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _enrol(
+    request: AuthenticatedRequest, form: EnrolForm, key: str, replacing: bool
+) -> HttpResponse | None:
+    """Set up the authenticator and show the backup codes, once; None, with the error on
+    the form, when the codes do not match or the activation code is refused."""
+    user = request.user
+    if not replacing and not rate_limit_hit(rule=ACTIVATION, identity=str(user.pk)):
+        form.add_error("activation_code", ENROL_ERRORS["attempts"])
+        return None
+    try:
+        device, codes = two_factor_enrol(
+            user=user,
+            key=key,
+            code=form.cleaned_data["code"],
+            activation_code=form.cleaned_data.get("activation_code", ""),
+            replacing=replacing,
+        )
+    except AlreadyEnrolled:
+        return redirect("two-factor-verify")
+    except ActivationRefused:
+        form.add_error("activation_code", ENROL_ERRORS["activation"])
+        return None
+    except CodeMismatch:
+        form.add_error("code", ENROL_ERRORS["code"])
+        return None
+    del request.session[ENROL_KEY]
+    request.session.pop(REPLACE_UNTIL, None)
+    otp_login(request, device)
+    return render(
+        request,
+        "security/backup_codes.html",
+        {"codes": codes, "next": _next_url(request), "enrolled": True},
+    )
+
+
 @never_cache
 @login_required
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
@@ -161,49 +213,9 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     replacing = request.session.get(REPLACE_UNTIL, 0) > time.time()
     form = EnrolForm(request.POST or None, needs_activation=not replacing)
     if request.method == "POST" and form.is_valid():
-        try:
-            if not replacing and not rate_limit_hit(rule=ACTIVATION, identity=str(user.pk)):
-                form.add_error(
-                    "activation_code",
-                    _("Too many attempts. Wait a quarter of an hour and try again."),
-                )
-                raise _Shown
-            device, codes = two_factor_enrol(
-                user=user,
-                key=key,
-                code=form.cleaned_data["code"],
-                activation_code=form.cleaned_data.get("activation_code", ""),
-                replacing=replacing,
-            )
-        except _Shown:
-            pass
-        except AlreadyEnrolled:
-            return redirect("two-factor-verify")
-        except ActivationRefused:
-            form.add_error(
-                "activation_code",
-                _(
-                    "The activation code is not valid: it is wrong, already used or older "
-                    "than 72 hours. Ask your administrator for a new one."
-                ),
-            )
-        except CodeMismatch:
-            form.add_error(
-                "code",
-                _(
-                    "The code does not match. Check that the phone's clock is right and "
-                    "enter the code the app shows now."
-                ),
-            )
-        else:
-            del request.session[ENROL_KEY]
-            request.session.pop(REPLACE_UNTIL, None)
-            otp_login(request, device)
-            return render(
-                request,
-                "security/backup_codes.html",
-                {"codes": codes, "next": _next_url(request), "enrolled": True},
-            )
+        done = _enrol(request, form, key, replacing)
+        if done is not None:
+            return done
     unsaved = TOTPDevice(user=user, name=DEVICE_NAME, key=key)
     secret = base64.b32encode(unhexlify(key)).decode()
     return render(
