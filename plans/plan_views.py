@@ -53,10 +53,6 @@ from plans.views import acting_role, back_to, case_rights, failure_status, log_u
 from referrals.models import LogPurpose
 
 
-def _back(case: Case, anchor: str = "") -> HttpResponse:
-    return back_to("case-plan", case, anchor)
-
-
 @login_required
 def plan_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case, rights = case_rights(request, public_id)
@@ -69,7 +65,7 @@ def plan_start_view(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
     case, rights = case_rights(request, public_id)
     plan_start(case=case, user=request.user, agency=rights.agency)
     messages.success(request, _("The employment plan was started."))
-    return _back(case)
+    return back_to("case-plan", case)
 
 
 def _plan(
@@ -96,7 +92,7 @@ def plan_goal_add_view(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
             form.add_error(None, error)
         else:
             messages.success(request, _("The goal was added."))
-            return _back(case, "goals")
+            return back_to("case-plan", case, "goals")
     return page_respond(
         request, plan_page_build(case=case, rights=rights, goal_form=form), status=400
     )
@@ -114,7 +110,7 @@ def plan_goal_remove_view(
     goal.plan = plan
     plan_goal_remove(goal=goal, user=request.user, agency=rights.agency)
     messages.success(request, _("The goal was removed."))
-    return _back(case, "goals")
+    return back_to("case-plan", case, "goals")
 
 
 @login_required
@@ -142,7 +138,7 @@ def plan_action_add_view(request: AuthenticatedRequest, public_id: UUID) -> Http
             form.add_error(None, error)
         else:
             messages.success(request, _("The action was added."))
-            return _back(case, "actions")
+            return back_to("case-plan", case, "actions")
     page = plan_page_build(case=case, rights=rights, action_form=form)
     return page_respond(request, page, status=400)
 
@@ -179,7 +175,7 @@ def plan_action_move(
         request,
         _("Saved: the action is now %(status)s.") % {"status": action.get_status_display().lower()},
     )
-    return _back(case, f"action-{action.public_id}")
+    return back_to("case-plan", case, f"action-{action.public_id}")
 
 
 # Versions ------------------------------------------------------------------------------
@@ -297,7 +293,7 @@ def _record(request: AuthenticatedRequest, public_id: UUID, what: str) -> HttpRe
             form.add_error(None, error)
         else:
             messages.success(request, spec.done())
-            return _back(case, "outcomes")
+            return back_to("case-plan", case, "outcomes")
     page = spec.page(case=case, rights=rights, form=form)
     return page_respond(request, page, status=400 if form.errors else 200)
 

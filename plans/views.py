@@ -80,10 +80,6 @@ def back_to(url_name: str, case: Case, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _back(case: Case, anchor: str = "") -> HttpResponse:
-    return back_to("case-assessment", case, anchor)
-
-
 @login_required
 def assessment_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     case, rights = case_rights(request, public_id)
@@ -108,7 +104,7 @@ def assessment_entries(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
         page = assessment_page_build(case=case, rights=rights, entries_form=form)
         return page_respond(request, page, status=failure_status(error))
     messages.success(request, _("Your agency's part of the assessment was saved."))
-    return _back(case, "own-part")
+    return back_to("case-assessment", case, "own-part")
 
 
 @login_required
@@ -142,7 +138,7 @@ def assessment_summary(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
         page = assessment_page_build(case=case, rights=rights, summary_form=form)
         return page_respond(request, page, status=failure_status(error))
     messages.success(request, _("The summary of needs was saved."))
-    return _back(case, "summary")
+    return back_to("case-assessment", case, "summary")
 
 
 MOVES = {"complete": assessment_complete, "reopen": assessment_reopen}
@@ -167,4 +163,4 @@ def assessment_move(request: AuthenticatedRequest, public_id: UUID, action: str)
         if action == "complete"
         else _("The assessment was reopened for changes."),
     )
-    return _back(case, "summary")
+    return back_to("case-assessment", case, "summary")
