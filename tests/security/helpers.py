@@ -6,6 +6,8 @@ from agencies.models import User
 from security.models import AuthenticatorDevice
 from security.services import activation_code_issue, two_factor_enrol
 
+from ..factories import user
+
 
 def code_for(key: str, *, steps_ahead: int = 0) -> str:
     """The six digits an authenticator app shows for the hex `key`, `steps_ahead` 30-second
@@ -14,10 +16,7 @@ def code_for(key: str, *, steps_ahead: int = 0) -> str:
 
 
 def administrator() -> User:
-    admin, _created = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    return admin
+    return user("admin")
 
 
 def activation_code(user: User) -> str:

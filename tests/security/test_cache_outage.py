@@ -14,6 +14,7 @@ from django.urls import reverse
 from security.ratelimit import SEARCH, rate_limit_hit
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
@@ -75,6 +76,7 @@ def test_login_search_and_pages_work_while_the_cache_is_down(redis_cache, client
     redis_cache.kill()
     redis_cache.wait()
 
+    user("tym.oulu")
     login = client.post(reverse("login"), {"username": "tym.oulu", "password": DEMO_PASSWORD})
     assert login.status_code == 302
     search = client.get(reverse("directory"), {"q": "Toivonen"})

@@ -40,6 +40,7 @@ from security.services import (
 from security.views import ENROL_KEY
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 from .helpers import activation_code, administrator, code_for, enrolled
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def required(settings):
 
 
 def at_enrolment(username: str = "priima.butti") -> tuple[Client, str]:
+    user(username)
     client = Client()
     assert (
         client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}).status_code

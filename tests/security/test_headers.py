@@ -17,6 +17,7 @@ from security.checks import two_factor_required_in_production
 from security.http import client_ip
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 from ..test_settings import PRODUCTION
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,7 @@ def test_security_headers(login):
 
 
 def test_cookies_are_httponly_and_samesite(client, personas):
+    user("tym.oulu")
     client.get(reverse("login"))
     response = client.post(reverse("login"), {"username": "tym.oulu", "password": DEMO_PASSWORD})
     session = response.cookies[settings.SESSION_COOKIE_NAME]

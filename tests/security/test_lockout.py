@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,7 @@ LOGIN = reverse("login")
 
 
 def attempt(username: str, password: str, address: str = "192.0.2.10") -> tuple[Client, int]:
+    user(username)
     client = Client(REMOTE_ADDR=address)
     response = client.post(LOGIN, {"username": username, "password": password})
     return client, response.status_code

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ def limits(settings):
 
 
 def post_login(username: str, address: str) -> int:
+    user(username)
     client = Client(REMOTE_ADDR=address)
     return client.post(
         reverse("login"), {"username": username, "password": DEMO_PASSWORD}

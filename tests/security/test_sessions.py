@@ -17,6 +17,7 @@ from security.services import user_sessions_prune
 from security.tasks import sessions_prune
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def browser(address: str = "192.0.2.55", agent: str = "Firefox/140.0") -> Client
 
 
 def logged_in(username: str = "tym.oulu", **kwargs: str) -> Client:
+    user(username)
     client = browser(**kwargs)
     response = client.post(LOGIN, {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302

@@ -18,6 +18,7 @@ from security.sealing import code_hash_matches
 from security.views import ENROL_KEY
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 from ..urlwalk import all_routes
 from .helpers import activation_code, code_for, enrolled
 
@@ -33,6 +34,7 @@ def required(settings):
 
 
 def password_login(username: str = "tym.oulu") -> Client:
+    user(username)
     client = Client()
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from django.utils import translation
 from security.useragents import user_agent_summary
 
 from ..conftest import DEMO_PASSWORD
+from ..factories import user
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI_IPHONE = (
@@ -49,6 +50,7 @@ def test_the_summary_names_the_browser_and_the_system(user_agent, summary):
 def test_the_session_list_shows_browser_and_system_with_the_raw_string(personas, language):
     client = Client(HTTP_USER_AGENT=FIREFOX_WINDOWS)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    user("tym.oulu")
     response = client.post(reverse("login"), {"username": "tym.oulu", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
