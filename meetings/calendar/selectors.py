@@ -23,6 +23,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import DateTimeField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -268,65 +269,48 @@ class FeedRow:
     description: str
 
 
+def _feed_events(
+    events: QuerySet[Any],
+    *,
+    kind: str,
+    minutes: Combinable,
+    ends_at: Combinable,
+    description: Combinable,
+) -> QuerySet[Any]:
+    """Meetings or gatherings as the feed's columns. Every column is an annotation under
+    the same name, in the same order, on both kinds, so that their two SELECTs line up
+    column by column in the UNION; a meeting has a length, a gathering an end."""
+    columns: dict[str, Combinable] = {
+        "e_kind": Value(kind),
+        **{f"e_{name}": F(name) for name in ("public_id", "uid", "sequence", "title")},
+        "e_starts_at": F("starts_at"),
+        "e_minutes": minutes,
+        "e_ends_at": ends_at,
+        **{f"e_{name}": F(name) for name in ("place", "video_url", "status")},
+        "e_agency": F("organiser_agency__name_fi"),
+        "e_description": description,
+    }
+    # The plugin cannot type values_list() over names computed at run time.
+    selected: QuerySet[Any] = events.annotate(**columns).values_list(*columns).order_by()
+    return selected
+
+
 def feed_rows(*, user: User, now: datetime) -> list[FeedRow]:
     """The user's meetings and gatherings from the last 30 days on, in one query."""
     since = now - FEED_PAST
-    columns = (
-        "e_kind",
-        "e_public_id",
-        "e_uid",
-        "e_sequence",
-        "e_title",
-        "e_starts_at",
-        "e_minutes",
-        "e_ends_at",
-        "e_place",
-        "e_video_url",
-        "e_status",
-        "e_agency",
-        "e_description",
+    meetings = _feed_events(
+        Meeting.objects.filter(meetings_of_user_q(user=user), starts_at__gte=since),
+        kind="meeting",
+        minutes=F("duration_minutes"),
+        ends_at=Value(None, output_field=DateTimeField()),
+        description=Value(""),
     )
-    # Every column is an annotation under the same name on both sides, so the two SELECTs
-    # line up column by column in the UNION.
-    meetings = (
-        Meeting.objects.filter(meetings_of_user_q(user=user), starts_at__gte=since)
-        .annotate(
-            e_kind=Value("meeting"),
-            e_public_id=F("public_id"),
-            e_uid=F("uid"),
-            e_sequence=F("sequence"),
-            e_title=F("title"),
-            e_starts_at=F("starts_at"),
-            e_minutes=F("duration_minutes"),
-            e_ends_at=Value(None, output_field=DateTimeField()),
-            e_place=F("place"),
-            e_video_url=F("video_url"),
-            e_status=F("status"),
-            e_agency=F("organiser_agency__name_fi"),
-            e_description=Value(""),
-        )
-        .values_list(*columns)
-        .order_by()
-    )
-    gatherings = (
-        Gathering.objects.filter(gatherings_of_user_q(user=user), ends_at__gte=since)
-        .annotate(
-            e_kind=Value("gathering"),
-            e_public_id=F("public_id"),
-            e_uid=F("uid"),
-            e_sequence=F("sequence"),
-            e_title=F("title"),
-            e_starts_at=F("starts_at"),
-            e_minutes=Value(None, output_field=IntegerField()),
-            e_ends_at=F("ends_at"),
-            e_place=F("place"),
-            e_video_url=F("video_url"),
-            e_status=F("status"),
-            e_agency=F("organiser_agency__name_fi"),
-            e_description=F("description"),
-        )
-        .values_list(*columns)
-        .order_by()
+    gatherings = _feed_events(
+        Gathering.objects.filter(gatherings_of_user_q(user=user), ends_at__gte=since),
+        kind="gathering",
+        minutes=Value(None, output_field=IntegerField()),
+        ends_at=F("ends_at"),
+        description=F("description"),
     )
     rows = meetings.union(gatherings, all=True).order_by("e_starts_at")[:FEED_MAX_EVENTS]
     result = []
