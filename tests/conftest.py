@@ -186,12 +186,18 @@ def demo(_demo_module: dict[str, User], db: None) -> dict[str, User]:
 
 
 class Personas(Mapping[str, User]):
-    """The demo's personas by username, each made (with its agencies) when first read."""
+    """The demo's personas by username, each made (with its agencies) when first read,
+    and the same object on every read after."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, User] = {}
 
     def __getitem__(self, username: str) -> User:
         if username not in PERSONAS:
             raise KeyError(username)
-        return user(username)
+        if username not in self._read:
+            self._read[username] = user(username)
+        return self._read[username]
 
     def __iter__(self) -> Iterator[str]:
         return iter(PERSONAS)

@@ -44,6 +44,7 @@ from notifications.services import notifications_create
 from pathways.cases.services import release_case_start
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case
+from plans.demo import seed_demo_plans
 from plans.models import Assessment, EmploymentPlan, Outcome, PlanAction, PlanGoal
 from plans.services import (
     assessment_entries_save,
@@ -500,6 +501,7 @@ def referred_case(
 
 # The demo's Mikko Mäkinen, identified as pathways/demo.py identifies him.
 MIKKO_HETU = hetu_make(datetime.date(1985, 3, 14), 231)
+JARI_HETU = hetu_make(datetime.date(1979, 8, 2), 117)
 SECTION_28 = ("identity", "release", "health", "service_needs")
 
 
@@ -553,6 +555,47 @@ def mikko_case() -> Case:
         categories=categories("identity", "service_needs"),
         message="Asiakas toivoo tukea asumiseen ja päihdepalveluihin vapautumisen jälkeen.",
     )
+    return Case.objects.select_related("client", "release", "template").get(pk=case.pk)
+
+
+def jari_case() -> Case:
+    """Jari Niskanen's adult path as the demo has it: Oulu prison logged his supervised
+    probationary release in 50 days, to Kempele, and sent Oulun seutu a §28 referral,
+    which Tiina Toivonen opened."""
+    found = (
+        Case.objects.select_related("client", "release", "template")
+        .filter(client__hetu_index=blind_index(JARI_HETU))
+        .order_by("created_at")
+        .first()
+    )
+    if found is not None:
+        return found
+    kempele = Municipality.objects.get(name_fi="Kempele")
+    case = ReleaseCaseFactory(
+        client=ClientFactory(
+            hetu=JARI_HETU, first_name="Jari", last_name="Niskanen", home_municipality=kempele
+        ),
+        expected_date=today() + datetime.timedelta(days=50),
+        release_type=ReleaseType.SUPERVISED_PROBATIONARY,
+        municipality_after=kempele,
+    )
+    OpenedReferralFactory(
+        client=case.client,
+        categories=categories(*SECTION_28),
+        release=case.release,
+        message="Valvottu koevapaus alkaa; tapaaminen vankilassa?",
+    )
+    return Case.objects.select_related("client", "release", "template").get(pk=case.pk)
+
+
+def mikko_planned() -> Case:
+    """Mikko's path with the demo's assessment and plan (plans/demo.py): Oulun seutu and
+    the wellbeing services county assessed their parts, and both signed the plan's first
+    version off; an action was added after it."""
+    case = mikko_case()
+    for username in ("tym.oulu", "koordinaattori.oulu", "hva.pohjois"):
+        user(username)
+    seed_demo_plans()  # finds Mikko by his identity code; plans nobody else
     return Case.objects.select_related("client", "release", "template").get(pk=case.pk)
 
 

@@ -9,10 +9,10 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from dpo.services import log_rows_expire
-from referrals.models import Client, DisclosureLogEntry, LogPurpose, UseLogEntry
+from referrals.models import DisclosureLogEntry, LogPurpose, UseLogEntry
 from referrals.services import use_log_write
 
-from ..factories import agency, user
+from ..factories import agency, mikko_case, user
 
 ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -23,7 +23,7 @@ LONG_AGO = timezone.make_aware(datetime.datetime(2020, 1, 15, 12, 0))
 
 
 def look(when: datetime.datetime | None = None) -> None:
-    mikko = Client.objects.get(last_name="Mäkinen")
+    mikko = mikko_case().client
     with time_machine.travel(when or timezone.now(), tick=False):
         use_log_write(
             user=user("tym.oulu"),
@@ -95,6 +95,7 @@ def test_the_expiry_service_deletes_old_rows_and_the_logs_close_again(personas):
 
 @pytest.mark.django_db
 def test_the_expiry_service_keeps_what_is_newer(personas):
+    mikko_case()
     uses, disclosures = UseLogEntry.objects.count(), DisclosureLogEntry.objects.count()
     look(LONG_AGO)
     look()

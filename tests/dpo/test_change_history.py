@@ -19,17 +19,23 @@ from pathways.models import Case, CaseOutcome, CaseStage
 from referrals.events import PathEvent
 from referrals.models import Client, Consent, Referral
 
-from ..factories import agency, user
+from ..factories import ClientFactory, agency, mikko_case, mikko_planned, user
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """Mikko as the demo has him, his plan signed."""
+    module_world(mikko_planned)
+
+
 def mikko() -> Client:
-    return Client.objects.get(last_name="Mäkinen")
+    return mikko_case().client
 
 
 def mikkos_case() -> Case:
-    return Case.objects.get(client=mikko(), release__isnull=False)
+    return mikko_case()
 
 
 def mikkos_referral() -> Referral:
@@ -175,7 +181,7 @@ def test_stage_moves_checklist_and_release_date_are_recorded_on_the_case(login):
 
 
 def test_kela_guidance_and_its_outcome_are_recorded(personas):
-    jari = Client.objects.get(last_name="Niskanen")
+    jari = ClientFactory()
     kela = agency("kela")
     case = kela_guidance_start(
         agency=kela, user=personas["kela.pohjoinen"], client=jari, instructed_on=today()

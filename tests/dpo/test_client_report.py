@@ -16,15 +16,23 @@ from referrals.models import Client, LogPurpose, UseLogEntry
 from referrals.services import use_log_write
 
 from ..conftest import PERSONAS
-from ..factories import agency, user
+from ..factories import SentReferralFactory, agency, mikko_case, user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """Mikko as the demo has him: a §28 referral to Oulun seutu, one on consent to the
+    wellbeing services county."""
+    module_world(mikko_case)
+
 
 SECTION_28 = {"identity", "release", "health", "service_needs"}
 
 
 def mikko() -> Client:
-    return Client.objects.get(last_name="Mäkinen")
+    return mikko_case().client
 
 
 def report_url(name: str = "dpo-client-report", client: Client | None = None) -> str:
@@ -112,7 +120,9 @@ def test_another_agencys_dpo_sees_its_own_rows_of_mikko(english):
 
 def test_a_client_outside_the_agencys_logs_is_not_found(login):
     dpo = login("tietosuoja")
-    salo = Client.objects.get(last_name="Salo")  # Tampere's client
+    salo = SentReferralFactory(  # Tampere's client
+        recipient_agency=agency("tym-tampere"), recipient_person=user("tym.tampere")
+    ).client
     for name in ("dpo-client-report", "dpo-client-report-pdf", "dpo-client-report-csv"):
         assert dpo.get(report_url(name, salo)).status_code == 404
         assert dpo.get(reverse(name, args=[uuid.uuid4()])).status_code == 404

@@ -16,25 +16,30 @@ from django.utils import timezone
 from dpo.chain import ChainState, Problem, chain_check
 from dpo.models import LogCheck, LogKind, LogSeal
 from dpo.services import log_chains_verify, log_rows_expire, logs_seal
-from referrals.models import Client, DisclosureLogEntry, LogPurpose, UseLogEntry
+from referrals.models import DisclosureLogEntry, LogPurpose, UseLogEntry
 from referrals.services import use_log_write
 
-from ..factories import agency, user
+from ..factories import agency, mikko_case, user
 
 pytestmark = pytest.mark.django_db
 
 DAY = timezone.make_aware(datetime.datetime(2026, 10, 5, 9, 0))
-# Sealing as if an hour had passed: the rows the demo world wrote today are sealed too.
+# Sealing as if an hour had passed: the rows the module's world wrote today are sealed too.
 LATER = timezone.now() + datetime.timedelta(hours=1)
 
 
-def look(when: datetime.datetime, *, names: tuple[str, ...] = ("Mäkinen",)) -> None:
-    clients = [(Client.objects.filter(last_name=name).first(), ["identity"]) for name in names]
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """Mikko's path, with its referrals in the disclosure log."""
+    module_world(mikko_case)
+
+
+def look(when: datetime.datetime) -> None:
     with time_machine.travel(when, tick=False):
         use_log_write(
             user=user("tym.oulu"),
             agency=agency("tym-oulu"),
-            clients=[(c, codes) for c, codes in clients if c is not None],
+            clients=[(mikko_case().client, ["identity"])],
             purpose=LogPurpose.CLIENT_RECORD,
             path="/clients/",
         )

@@ -16,16 +16,28 @@ from referrals.models import Client, DisclosureLogEntry, LogPurpose, UseLogEntry
 from referrals.services import use_log_write
 
 from ..conftest import PERSONAS
-from ..factories import agency, user
+from ..factories import agency, jari_case, mikko_case, user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """Mikko and Jari as the demo has them, both referred to Oulun seutu under §28."""
+    module_world(mikko_case)
+    module_world(jari_case)
+
 
 LOG_PAGES = ("dpo-use-log", "dpo-disclosure-log")
 MIKKO_HETU = hetu_make(datetime.date(1985, 3, 14), 231)
 
 
 def mikko() -> Client:
-    return Client.objects.get(last_name="Mäkinen")
+    return mikko_case().client
+
+
+def jari() -> Client:
+    return jari_case().client
 
 
 def look(username: str, client: Client, *, purpose: str = LogPurpose.CLIENT_RECORD) -> None:
@@ -102,7 +114,7 @@ def test_looking_at_the_log_is_itself_logged_as_supervision(login):
 
 def test_filter_by_identity_code_is_posted_and_redirects_to_the_client(login):
     look("tym.oulu", mikko())
-    look("tym.oulu", Client.objects.get(last_name="Niskanen"))
+    look("tym.oulu", jari())
     dpo = login("tietosuoja")
     response = dpo.post(reverse("dpo-use-log"), {"lookup-hetu": MIKKO_HETU.lower()})
     assert response.status_code == 302
@@ -126,7 +138,7 @@ def test_an_unknown_or_invalid_code_is_an_error_on_the_field_and_not_echoed(logi
 
 def test_filter_by_name_user_purpose_and_agency(login):
     look("tym.oulu", mikko())
-    look("koordinaattori.oulu", Client.objects.get(last_name="Niskanen"), purpose="case_work")
+    look("koordinaattori.oulu", jari(), purpose="case_work")
     dpo = login("tietosuoja")
     use_log = reverse("dpo-use-log")
 
@@ -173,7 +185,7 @@ def test_the_log_pages_take_the_same_number_of_queries_however_long_the_log(logi
         look("tym.oulu", mikko())
         with CaptureQueriesContext(connection) as few:
             assert dpo.get(reverse(name)).status_code == 200
-        niskanen = Client.objects.get(last_name="Niskanen")
+        niskanen = jari()
         for client in Client.objects.all():
             look("tym.oulu", client)
             look("koordinaattori.oulu", niskanen)

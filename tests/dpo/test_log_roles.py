@@ -18,10 +18,10 @@ from django.utils import timezone
 from dpo.models import LogKind, LogSeal
 from dpo.roles import app_role_grant
 from dpo.services import log_rows_expire, logs_seal
-from referrals.models import Client, LogPurpose, UseLogEntry
+from referrals.models import LogPurpose, UseLogEntry
 from referrals.services import use_log_write
 
-from ..factories import agency, user
+from ..factories import agency, mikko_case, user
 
 APP_ROLE = "polku_app"
 LONG_AGO = timezone.make_aware(datetime.datetime(2019, 1, 15, 12, 0))
@@ -38,12 +38,17 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    module_world(mikko_case)
+
+
 def look(when: datetime.datetime) -> None:
     with time_machine.travel(when, tick=False):
         use_log_write(
             user=user("tym.oulu"),
             agency=agency("tym-oulu"),
-            clients=[(Client.objects.get(last_name="Mäkinen"), ["identity"])],
+            clients=[(mikko_case().client, ["identity"])],
             purpose=LogPurpose.CLIENT_RECORD,
             path="/clients/",
         )
