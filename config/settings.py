@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "worklist",
     "security",
     "dpo",
+    "accessibility",
     "retention",
     "bootstrap",
 ]
@@ -274,6 +275,13 @@ def email_settings(url: str) -> dict[str, object]:
 globals().update(email_settings(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Polku <polku@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is told of accessibility feedback (comma-separated); without it the ADMINS, and
+# without those every active superuser with an address (accessibility.selectors).
+POLKU_ACCESSIBILITY_FEEDBACK_EMAIL = [
+    address.strip()
+    for address in env("POLKU_ACCESSIBILITY_FEEDBACK_EMAIL").split(",")
+    if address.strip()
+]
 # Links in e-mails point here (no request to take the host from in a Celery task);
 # scripts/run.sh sets it to the address `make run` serves.
 POLKU_BASE_URL = env("POLKU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -492,6 +500,8 @@ POLKU_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "identity-lookup": (30, 3600),
     # Activation-code attempts per user when setting up two-factor login.
     "activation-code": (10, 900),
+    # Accessibility feedback per address: anyone may send it without logging in.
+    "accessibility-feedback": (10, 3600),
 }
 
 # Every handler redacts identity codes, e-mail addresses and phone numbers (messages,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dpo.urls")),
     path("", include("retention.urls")),
     path("", include("security.urls")),
+    path("", include("accessibility.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

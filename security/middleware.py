@@ -21,6 +21,7 @@ from django_otp.models import Device
 
 from security.http import client_ip, ip_network, is_verified
 from security.ratelimit import (
+    ACCESSIBILITY_FEEDBACK,
     IDENTITY_LOOKUP,
     LOGIN_IP,
     LOGIN_USERNAME,
@@ -30,9 +31,18 @@ from security.ratelimit import (
 from security.services import LOGIN_AT, SEEN_AT, user_session_touch
 
 # Pages an unverified user may open: logging in and out, the verification itself, the
-# language choice and the health check (static files never reach the middleware).
+# language choice, the health check and the accessibility statement, which is for anyone
+# (static files never reach the middleware).
 TWO_FACTOR_EXEMPT = frozenset(
-    {"login", "logout", "set_language", "healthz", "two-factor-verify", "two-factor-enrol"}
+    {
+        "login",
+        "logout",
+        "set_language",
+        "healthz",
+        "two-factor-verify",
+        "two-factor-enrol",
+        "accessibility-statement",
+    }
 )
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -116,8 +126,9 @@ class TwoFactorMiddleware:
 
 
 class RateLimitMiddleware:
-    """Rate limits on logging in (per address and per username) and on name searches
-    (per user), applied by URL name so that the apps below need not know of them."""
+    """Rate limits on logging in (per address and per username), on name searches (per
+    user) and on accessibility feedback (per address, as it needs no login), applied by URL
+    name so that the apps need not know of them."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -136,6 +147,8 @@ class RateLimitMiddleware:
             username = request.POST.get("username", "").strip().lower()
             if username:
                 hits.append((LOGIN_USERNAME, username))
+        elif name == "accessibility-statement" and request.method == "POST":
+            hits.append((ACCESSIBILITY_FEEDBACK, client_ip(request) or "-"))
         elif (
             name == "release-new"
             and request.method == "POST"

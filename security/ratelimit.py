@@ -22,6 +22,7 @@ LOGIN_USERNAME = "login-username"
 SEARCH = "search"
 ACTIVATION = "activation-code"
 IDENTITY_LOOKUP = "identity-lookup"
+ACCESSIBILITY_FEEDBACK = "accessibility-feedback"
 
 
 def _key(rule: str, identity: str, window: int) -> str:

@@ -90,6 +90,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "password_change_done": EVERYONE,
     "set_language": dict.fromkeys(PERSONAS, REDIRECT),
     "healthz": EVERYONE,
+    "accessibility-statement": EVERYONE,
     "client-detail": MIKKO_VISIBLE,
     "consent-new": only({"rise.oulu": OK, "tietosuoja": FORBIDDEN, "admin": FORBIDDEN}, NOT_FOUND),
     "consent-withdraw": dict.fromkeys(PERSONAS, POST_ONLY),

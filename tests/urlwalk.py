@@ -9,7 +9,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Namespaces with their own access control, tested on their own.
 SKIPPED_NAMESPACES = {"admin"}
 # Pages anyone may open without logging in.
-PUBLIC = {"login", "logout", "healthz", "set_language", "calendar-feed-ics"}
+PUBLIC = {
+    "login",
+    "logout",
+    "healthz",
+    "set_language",
+    "calendar-feed-ics",
+    "accessibility-statement",
+}
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,7 @@ CLASSIFIED: dict[str, Shows | str] = {
     "password_change_done": NoClientData("the user's own password"),
     "set_language": NoClientData("a redirect after choosing the language"),
     "healthz": NoClientData("the health check"),
+    "accessibility-statement": NoClientData("the accessibility statement and its feedback form"),
 }
 
 ROUTES = {route.name: route for route in all_routes()}
