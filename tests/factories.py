@@ -18,7 +18,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from agencies.demo import DEMO_USERS, NORTHERN_REGIONS, TOPICS
+from agencies.demo import DEMO_USERS, NORTHERN_REGIONS, TOPICS, seed_demo_agencies
 from agencies.models import (
     Agency,
     AgencyKind,
@@ -205,6 +205,13 @@ def user(username: str) -> User:
         is_superuser=demo.is_superuser,
         memberships=[(agency(_DEMO_KEYS.get(key, key)), role) for key, role in demo.memberships],
     )
+
+
+def demo_people() -> dict[str, User]:
+    """The demo region's agencies, personas, contact topics and named contact persons
+    (agencies/demo.py), without clients."""
+    _agencies, users = seed_demo_agencies(password=DEMO_PASSWORD)
+    return users
 
 
 def oulu_services() -> list[Agency]:

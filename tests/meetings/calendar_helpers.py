@@ -8,9 +8,8 @@ from django.utils import timezone
 from agencies.models import Region, User
 from meetings.gatherings.services import GatheringData, ProgrammeItemData, gathering_create
 from meetings.models import Gathering, Invitee, Meeting
-from pathways.models import Case
 
-from ..factories import agency, user
+from ..factories import agency, mikko_case, user
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -59,7 +58,7 @@ def meeting_make(
     meeting = Meeting.objects.create(
         public_id=public_id,
         uid=f"meeting-{public_id}@polku",
-        case=Case.objects.get(client__last_name="Mäkinen"),
+        case=mikko_case(),
         organiser=user(organiser),
         organiser_agency=agency(organiser_agency),
         title=title,

@@ -11,11 +11,11 @@ from meetings.models import Meeting
 from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case
 
-from ..factories import agency, user
+from ..factories import agency, mikko_case, user
 
 
 def mikkos_case() -> Case:
-    return Case.objects.select_related("client").get(client__last_name="Mäkinen")
+    return mikko_case()
 
 
 def local(days: int = 7, hour: int = 10, minute: int = 0) -> datetime:

@@ -15,10 +15,18 @@ from meetings.services import InviteeSpec, meeting_schedule
 from pathways.models import Case
 from referrals.models import UseLogEntry
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .calendar_helpers import at, gathering_make, meeting_make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
 
 MONDAY = date(2026, 1, 12)
 

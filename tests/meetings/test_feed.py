@@ -17,10 +17,18 @@ from meetings.calendar.feed import feed_create, feed_revoke
 from meetings.gatherings.services import gathering_cancel, registration_create
 from meetings.models import CalendarFeed
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .calendar_helpers import gathering_make, meeting_make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
 
 FEED_URL = re.compile(r">(http://testserver/calendar/feed/([A-Za-z0-9_-]+)\.ics)</textarea>")
 

@@ -24,10 +24,17 @@ from meetings.gatherings.services import (
 )
 from meetings.models import EventStatus, Gathering, Registration
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .calendar_helpers import at, gathering_make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def form_data(day: date, *, starts="12:00", ends="14:00", items=(), region="17", **extra):

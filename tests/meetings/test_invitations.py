@@ -21,11 +21,18 @@ from meetings.services import (
 from meetings.tasks import invitation_cancel_send, invitations_send
 from notifications.models import OutboxMessage, OutboxStatus
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from ..notifications.outbox_helpers import outbox_deliver
 from .meeting_helpers import default_invitees, details_of, local, mikkos_case, schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def network_meeting() -> str:

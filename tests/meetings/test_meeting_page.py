@@ -24,11 +24,19 @@ from plans.models import PLAN_CATEGORY
 from referrals.models import ConsentMethod, LegalBasis
 from referrals.services import consent_record, referral_create
 
-from ..factories import agency, basis, categories, user
+from ..factories import agency, basis, categories, demo_people, mikko_planned, user
 from ..plans.helpers import new_case
 from .meeting_helpers import local
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
 
 CLIENT_EMAIL = "asiakas@example.com"
 

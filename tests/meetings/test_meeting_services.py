@@ -28,10 +28,17 @@ from plans.models import EmploymentPlan, PlanAction
 from referrals.models import ConsentMethod
 from referrals.services import consent_record
 
-from ..factories import agency, categories, user
+from ..factories import agency, categories, demo_people, mikko_planned, user
 from .meeting_helpers import details_of, local, mikkos_case, schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def as_coordinator() -> dict[str, Any]:

@@ -15,10 +15,17 @@ from meetings.models import ActionItem, EventStatus, Meeting, Rsvp
 from referrals.models import AccessGrant, ConsentMethod, LogPurpose, UseLogEntry
 from referrals.services import consent_record, grants_revoke
 
-from ..factories import agency, categories, user
+from ..factories import agency, categories, demo_people, mikko_planned, user
 from .meeting_helpers import local, mikkos_case, schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def _value(field: forms.Field, value: Any) -> str | None:

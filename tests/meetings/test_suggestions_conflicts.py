@@ -11,11 +11,18 @@ from meetings.services import InviteeSpec, meeting_cancel
 from plans.models import Assessment, Domain
 from referrals.selectors import client_access
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .calendar_helpers import gathering_make
 from .meeting_helpers import local, mikkos_case, schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan, which the meetings are about."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def by_agency(suggestions):
