@@ -4,13 +4,11 @@ import datetime
 
 from core.dates import today
 from pathways.cases.services import release_case_start
-from pathways.demo import CASES
 from pathways.models import Case
 from plans.models import Assessment, EmploymentPlan
 from plans.services import plan_start
-from referrals.clients.identity import blind_index, hetu_make
 
-from ..factories import ClientFactory, SentReferralFactory, agency, categories, user
+from ..factories import ClientFactory, SentReferralFactory, agency, categories, mikko_planned, user
 
 DAY = datetime.timedelta(days=1)
 SECTION_28 = ("identity", "release", "health", "service_needs")
@@ -18,11 +16,8 @@ SECTION_28 = ("identity", "release", "health", "service_needs")
 
 def mikko() -> Case:
     """The demo's Mikko Mäkinen: §28 to Oulun seutu, consent (service needs) to the county;
-    plans/demo.py gave him an assessment and a plan with a signed-off version. Found by his
-    identity code: the factories' random Finnish names may well make another Mäkinen."""
-    demo = next(case for case in CASES if case.last_name == "Mäkinen")
-    hetu = hetu_make(demo.birth_date, demo.individual)
-    return Case.objects.select_related("client").get(client__hetu_index=blind_index(hetu))
+    plans/demo.py gave him an assessment and a plan with a signed-off version."""
+    return mikko_planned()
 
 
 def new_case(*, days_to_release: int = 60, codes: tuple[str, ...] = SECTION_28) -> Case:

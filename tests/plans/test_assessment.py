@@ -12,10 +12,18 @@ from plans.services import assessment_entries_save
 from referrals.models import LogPurpose, UseLogEntry
 from referrals.selectors import client_access
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .helpers import assessment_of, mikko, new_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his assessment and plan."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
 
 # plans/demo.py: Oulun seutu assessed work capacity and education, the county housing,
 # finances and substance use.

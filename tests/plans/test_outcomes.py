@@ -10,10 +10,17 @@ from pathways.models import Case
 from plans.models import FollowUp, Outcome, OutcomeKind
 from plans.services import follow_up_record, outcome_record
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .helpers import DAY, mikko, new_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his assessment and plan."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def record(case, **fields):

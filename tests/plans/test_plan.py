@@ -16,10 +16,18 @@ from plans.services import (
 )
 from referrals.models import LogPurpose, UseLogEntry
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .helpers import DAY, mikko, new_case, new_plan, plan_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his assessment and plan."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
 
 # plans/demo.py: two goals; actions of Oulun seutu (two) and of the county (one).
 COUNTY_ACTION = "Asumisneuvonnan tapaaminen ja asuntohakemus."

@@ -24,10 +24,18 @@ from plans.services import (
 from referrals.models import ConsentMethod, LegalBasis
 from referrals.services import consent_record, referral_create
 
-from ..factories import agency, basis, categories, user
+from ..factories import agency, basis, categories, demo_people, mikko_planned, user
 from .helpers import DAY, new_case, new_plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his assessment and plan."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
 
 COUNTY_ACTION = "Asumisneuvonnan tapaaminen ja asuntohakemus."
 

@@ -23,10 +23,17 @@ from plans.services import (
 )
 from plans.tasks import reminders_scan_task
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, mikko_planned, user
 from .helpers import DAY, mikko, new_case, new_plan, plan_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his assessment and plan."""
+    module_world(demo_people)
+    module_world(mikko_planned)
 
 
 def plan_notes(case, kind):
