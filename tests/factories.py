@@ -509,6 +509,7 @@ def referred_case(
 # The demo's Mikko Mäkinen, identified as pathways/demo.py identifies him.
 MIKKO_HETU = hetu_make(datetime.date(1985, 3, 14), 231)
 JARI_HETU = hetu_make(datetime.date(1979, 8, 2), 117)
+SALO_HETU = hetu_make(datetime.date(1988, 9, 12), 402)
 SECTION_28 = ("identity", "release", "health", "service_needs")
 
 
@@ -591,6 +592,44 @@ def jari_case() -> Case:
         categories=categories(*SECTION_28),
         release=case.release,
         message="Valvottu koevapaus alkaa; tapaaminen vankilassa?",
+    )
+    SentReferralFactory(
+        client=case.client,
+        recipient_agency=agency("kela"),
+        recipient_person=user("kela.pohjoinen"),
+        basis=basis("1301-2021-27"),
+        categories=categories("identity", "release"),
+        message="Tiedoksi etuuksia varten: valvottu koevapaus alkaa.",
+    )
+    return Case.objects.select_related("client", "release", "template").get(pk=case.pk)
+
+
+def salo_case() -> Case:
+    """Laura Salo's adult path as the demo has it: Oulu prison logged her release in 60
+    days, to Tampere, and sent Tampere's named contact person a §28 referral."""
+    found = (
+        Case.objects.select_related("client", "release", "template")
+        .filter(client__hetu_index=blind_index(SALO_HETU))
+        .order_by("created_at")
+        .first()
+    )
+    if found is not None:
+        return found
+    tampere = Municipality.objects.get(name_fi="Tampere")
+    agency("tym-tampere")
+    case = ReleaseCaseFactory(
+        client=ClientFactory(
+            hetu=SALO_HETU, first_name="Laura", last_name="Salo", home_municipality=tampere
+        ),
+        municipality_after=tampere,
+    )
+    SentReferralFactory(
+        client=case.client,
+        recipient_agency=agency("tym-tampere"),
+        recipient_person=user("tym.tampere"),
+        categories=categories(*SECTION_28),
+        release=case.release,
+        message="Asiakas muuttaa vapautuessaan Tampereelle.",
     )
     return Case.objects.select_related("client", "release", "template").get(pk=case.pk)
 

@@ -13,13 +13,20 @@ from plans.reminders import reminders_scan_all
 from referrals.models import Client
 from retention.selectors import clients_with_activity
 
-from ..factories import ClientFactory, agency, user
+from ..factories import ClientFactory, agency, demo_people, mikko_case, user
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and Mikko's path."""
+    module_world(demo_people)
+    module_world(mikko_case)
+
+
 def mikkos_case() -> Case:
-    return Case.objects.get(client__last_name="Mäkinen", client__recorded_by__kind="rise_prison")
+    return mikko_case()
 
 
 def test_the_starting_agency_closes_and_reopens_the_path(login):

@@ -11,12 +11,19 @@ from agencies.models import Municipality
 from core.dates import today
 from pathways.cases.services import release_case_start
 from referrals.clients.identity import decrypt
-from referrals.models import Client, LogPurpose, ReleaseType, UseLogEntry
+from referrals.models import LogPurpose, ReleaseType, UseLogEntry
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, salo_case, user
 from .test_release import form
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and Laura Salo, Tampere's client."""
+    module_world(demo_people)
+    module_world(salo_case)
 
 
 def office_client(login):
@@ -28,7 +35,7 @@ def office_client(login):
 
 
 def test_the_answer_about_another_agencys_client_is_use_logged(login):
-    salo = Client.objects.get(last_name="Salo")
+    salo = salo_case().client
     before = UseLogEntry.objects.filter(client=salo).count()
     response = office_client(login).post(
         reverse("release-new"), form(hetu=decrypt(salo.hetu_encrypted))
@@ -47,7 +54,7 @@ def test_the_answer_about_another_agencys_client_is_use_logged(login):
 
 def test_identity_codes_typed_into_the_release_form_are_limited_per_user(login, settings):
     settings.POLKU_RATE_LIMITS = {**settings.POLKU_RATE_LIMITS, "identity-lookup": (2, 3600)}
-    salo = Client.objects.get(last_name="Salo")
+    salo = salo_case().client
     client = office_client(login)
     codes = [decrypt(salo.hetu_encrypted)] * 3
     statuses = [client.post(reverse("release-new"), form(hetu=code)).status_code for code in codes]
@@ -58,7 +65,7 @@ def test_identity_codes_typed_into_the_release_form_are_limited_per_user(login, 
 
 
 def test_the_service_refuses_another_agencys_client(personas):
-    salo = Client.objects.get(last_name="Salo")
+    salo = salo_case().client
     with pytest.raises(ValidationError) as error:
         release_case_start(
             agency=agency("rise-office"),

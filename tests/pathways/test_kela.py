@@ -11,15 +11,22 @@ from pathways.models import Case, CaseOutcome, PathwayTemplate
 from plans.reminders import reminders_scan_all
 from referrals.models import Client
 
-from ..factories import agency, user
+from ..factories import agency, demo_people, jari_case, user
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and Jari Niskanen, whom Oulu prison referred to Kela under §27."""
+    module_world(demo_people)
+    module_world(jari_case)
+
+
 def jari() -> Client:
     # The demo grants Kela §27 access to Jari Niskanen.
-    return Client.objects.get(last_name="Niskanen")
+    return jari_case().client
 
 
 def test_kela_starts_the_path_from_the_client_page_and_is_sent_to_refer(login):

@@ -38,7 +38,7 @@ from pathways.stages.services import (
 from pathways.templates.services import stage_save, template_publish, template_version_new
 from referrals.clients.identity import hetu_make
 from referrals.events import PathEvent
-from referrals.models import Client, ConsentMethod, LegalBasis, ReleaseType
+from referrals.models import ConsentMethod, LegalBasis, ReleaseType
 from referrals.services import (
     consent_record,
     referral_accept,
@@ -47,9 +47,27 @@ from referrals.services import (
     referral_return,
 )
 
-from ..factories import SentReferralFactory, agency, basis, categories, user
+from ..factories import (
+    SentReferralFactory,
+    agency,
+    basis,
+    categories,
+    demo_people,
+    jari_case,
+    mikko_case,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, Mikko and Jari."""
+    module_world(demo_people)
+    module_world(mikko_case)
+    module_world(jari_case)
+
 
 S = StageStatus
 PREPARATION = "Release preparation"
@@ -425,7 +443,7 @@ def test_the_release_page_records_the_release(personas, login):
 
 
 def test_kelas_guidance_path_moves_on_its_referral_and_the_registration(personas):
-    jari = Client.objects.get(last_name="Niskanen")  # the demo grants Kela §27 access
+    jari = jari_case().client  # the demo grants Kela §27 access
     kela, kela_officer = agency("kela"), user("kela.pohjoinen")
     case = kela_guidance_start(agency=kela, user=kela_officer, client=jari, instructed_on=today())
     referral = referral_create(
@@ -458,7 +476,7 @@ def test_kelas_guidance_path_moves_on_its_referral_and_the_registration(personas
 
 
 def test_a_kela_outcome_without_registration_completes_only_the_outcome_stage(personas):
-    jari = Client.objects.get(last_name="Niskanen")
+    jari = jari_case().client
     kela, kela_officer = agency("kela"), user("kela.pohjoinen")
     case = kela_guidance_start(agency=kela, user=kela_officer, client=jari, instructed_on=today())
     case_outcome_record(
@@ -475,7 +493,7 @@ def test_the_release_lines_are_withheld_where_the_release_date_is(personas, logi
     """The time Polku recorded a release is the release date: an agency that may not see
     the release (the county, by consent) sees neither those timeline lines nor the
     history's record of them."""
-    mikko = Case.objects.get(client__last_name="Mäkinen")
+    mikko = mikko_case()
     case_event_react(case=mikko, event=PathEvent.RELEASE_RECORDED, user=None, agency=None)
     with translation.override("fi"):
         cause = gettext("Polku: %(event)s") % {"event": PathEvent.RELEASE_RECORDED.label}

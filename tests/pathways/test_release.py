@@ -10,9 +10,17 @@ from pathways.models import Case, PathwayTemplate
 from referrals.clients.identity import decrypt, hetu_make
 from referrals.models import Client, Release
 
-from ..factories import agency
+from ..factories import agency, demo_people, mikko_case, salo_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, Mikko and Laura Salo."""
+    module_world(demo_people)
+    module_world(mikko_case)
+    module_world(salo_case)
 
 
 def form(**changes):
@@ -64,7 +72,7 @@ def test_a_client_under_30_gets_the_youth_variant(login):
 
 
 def test_an_existing_client_is_found_by_identity_code(login):
-    existing = Client.objects.get(last_name="Mäkinen")
+    existing = mikko_case().client
     code = decrypt(existing.hetu_encrypted)
     response = login("rise.oulu").post(
         reverse("release-new"), form(hetu=code, first_name="", last_name="", home_municipality="")
@@ -106,7 +114,7 @@ def test_bad_input_is_an_error_on_its_field_and_nothing_is_saved(login, changes,
 
 def test_a_client_of_another_agency_is_not_taken_over(login):
     # Laura Salo was recorded by Oulu prison; the community sanctions office cannot see her.
-    salo = Client.objects.get(last_name="Salo")
+    salo = salo_case().client
     client = login("rise.oulu")
     client.post(reverse("acting-agency-set"), {"agency": agency("rise-office").public_id})
     response = client.post(reverse("release-new"), form(hetu=decrypt(salo.hetu_encrypted)))

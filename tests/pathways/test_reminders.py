@@ -20,10 +20,17 @@ from plans.reminders import reminders_scan_all
 from referrals.models import ReferralStatus
 from referrals.notification_kinds import ReferralNotificationKind
 
-from ..factories import ClientFactory, SentReferralFactory, agency, user
+from ..factories import ClientFactory, SentReferralFactory, agency, demo_people, user
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def people():
+    """The demo's people: the agencies that the paths' stages and referrals fall to, their
+    members and contact persons. (Transactional tests here: no module world.)"""
+    demo_people()
 
 
 def start_case(days_to_release: int) -> Case:
@@ -136,9 +143,6 @@ def test_a_worker_dying_mid_scan_loses_and_repeats_nothing(monkeypatch):
 def test_two_scans_at_once_deliver_each_reminder_once():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions are proven on PostgreSQL (CI runs it)")
-    from tests.conftest import ensure_demo_world
-
-    ensure_demo_world()
     cases = [start_case(90) for _ in range(3)]
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -232,9 +236,7 @@ def test_a_real_worker_delivers_one_notification_per_due_reminder(celery_queue):
     from agencies.models import User
     from config.celery import app as celery_app
     from plans.tasks import reminders_scan_task
-    from tests.conftest import ensure_demo_world
 
-    ensure_demo_world()
     # No e-mail tasks: they would go to the default queue, outside this test's worker.
     User.objects.update(email_delivery=EmailDelivery.OFF)
     cases = [start_case(days) for days in (90, 60, 30, 7)]

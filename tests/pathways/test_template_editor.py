@@ -27,10 +27,17 @@ from pathways.templates.services import (
 )
 from pathways.templates.yaml_io import template_export
 
-from ..factories import ClientFactory, agency, user
+from ..factories import ClientFactory, agency, demo_people, mikko_case, user
 
 pytestmark = pytest.mark.django_db
 PUBLISHED_REFUSAL = "A published version cannot be edited: make a new version."
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and Mikko's path on the adult template."""
+    module_world(demo_people)
+    module_world(mikko_case)
 
 
 def adult_shipped() -> PathwayTemplate:
@@ -216,7 +223,7 @@ def test_publishing_moves_new_cases_while_running_cases_keep_their_version(
     coordinator_client, login
 ):
     shipped = adult_shipped()
-    running = Case.objects.get(client__last_name="Mäkinen")
+    running = mikko_case()
     assert running.template == shipped
 
     response = coordinator_client.post(reverse("pathway-new-version", args=[shipped.pk]))

@@ -27,7 +27,7 @@ from pathways.templates.yaml_io import (
     template_text_decode,
 )
 
-from ..factories import user
+from ..factories import mikko_case, user
 
 pytestmark = pytest.mark.django_db
 
@@ -254,9 +254,10 @@ def test_a_multiline_description_survives_the_round_trip(personas):
 
 
 def test_import_makes_the_next_version_a_draft_and_leaves_the_running_ones_alone(personas):
+    mikko_case()  # an adult on the path
     current = template_latest(code=PathwayTemplate.ADULT_RELEASE)
     cases = list(Case.objects.filter(template=current).values_list("pk", flat=True))
-    assert cases  # the demo has adults on the path
+    assert cases
     case_stages = sorted(CaseStage.objects.filter(case__in=cases).values_list("pk", "stage_id"))
     before = snapshot(current)
     coordinator = user("koordinaattori.oulu")
