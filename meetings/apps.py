@@ -17,3 +17,9 @@ class MeetingsConfig(AppConfig):
 
         # What the invitees and registrants are told of a change.
         notification_kinds.register()
+
+        from meetings.case_section import SECTION
+        from pathways.cases.sections import case_section_register
+
+        # What the case page shows of this app.
+        case_section_register(SECTION)

@@ -18,3 +18,9 @@ class PlansConfig(AppConfig):
 
         # What the plan's and the follow-ups' reminders are called and say.
         notification_kinds.register()
+
+        from pathways.cases.sections import case_section_register
+        from plans.case_section import SECTION
+
+        # What the case page shows of this app.
+        case_section_register(SECTION)

@@ -12,6 +12,7 @@ from agencies.selectors import agency_client_workers
 from core.dates import today
 from history.models import ChangeRecord, ObjectKind
 from history.selectors import change_history
+from pathways.cases.sections import Place, SectionContent, case_sections_build
 from pathways.cases.selectors import (
     ChecklistLine,
     StageWindow,
@@ -73,6 +74,9 @@ class CasePage:
     windows_withheld: bool
     error: str
     error_stage: int | None
+    # What the apps above pathways show on the page (pathways.cases.sections).
+    sections_before_stages: list[SectionContent]
+    sections_after_timeline: list[SectionContent]
 
 
 @dataclass(frozen=True)
@@ -200,4 +204,10 @@ def case_page_build(
         windows_withheld=not windows_shown,
         error=error,
         error_stage=error_stage,
+        sections_before_stages=case_sections_build(
+            case=case, access=access, membership=membership, place=Place.BEFORE_STAGES
+        ),
+        sections_after_timeline=case_sections_build(
+            case=case, access=access, membership=membership, place=Place.AFTER_TIMELINE
+        ),
     )
