@@ -14,7 +14,7 @@ from .path_helpers import accept, oulu_case, refer
 pytestmark = pytest.mark.django_db
 
 
-def _access(case, key):  # type: ignore[no-untyped-def]
+def _access(case, key):
     return case_for_agency(agency=agency(key), public_id=case.public_id)
 
 
@@ -34,7 +34,7 @@ def test_plans_and_meetings_register_their_sections() -> None:
     assert after[0].context["may_schedule"] is False
 
 
-def test_only_the_coordinator_may_schedule_from_the_section(login) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_coordinator_may_schedule_from_the_section(login) -> None:
     case = oulu_case(60)
     accept(refer(case))
     case, access = _access(case, "tym-oulu")
@@ -45,7 +45,7 @@ def test_only_the_coordinator_may_schedule_from_the_section(login) -> None:  # t
     assert page.sections_after_timeline[0].context["may_schedule"] is True
 
 
-def test_the_case_page_shows_both_sections(login) -> None:  # type: ignore[no-untyped-def]
+def test_the_case_page_shows_both_sections(login) -> None:
     case = oulu_case(60)
     accept(refer(case))
     html = login("tym.oulu").get(f"/cases/{case.public_id}/").content.decode()
