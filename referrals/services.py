@@ -150,9 +150,14 @@ def client_create(
         code = hetu_normalise(hetu)
         index = blind_index(code)
         if client_find_by_index(hetu_index=index) is not None:
+            # The code goes on the field's error: Django drops a code given beside a dict.
             raise ValidationError(
-                {"hetu": _("A client with this identity code is already in Polku.")},
-                code="duplicate",
+                {
+                    "hetu": ValidationError(
+                        _("A client with this identity code is already in Polku."),
+                        code="duplicate",
+                    )
+                }
             )
         from_code = hetu_birth_date(code)
         if birth_date is not None and birth_date != from_code:

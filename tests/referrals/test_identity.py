@@ -68,6 +68,7 @@ def test_a_duplicate_identity_code_is_refused_on_its_field(personas):
     with pytest.raises(ValidationError) as error:
         ClientFactory(hetu=code.lower())
     assert list(error.value.message_dict) == ["hetu"]
+    assert [e.code for e in error.value.error_dict["hetu"]] == ["duplicate"]
 
 
 def test_rotated_keys_still_decrypt_old_values(settings):
