@@ -42,6 +42,7 @@ from meetings.services import InviteeSpec, meeting_schedule
 from notifications.models import Notification
 from notifications.services import notifications_create
 from pathways.cases.services import release_case_start
+from pathways.demo import seed_demo_cases
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case
 from plans.demo import seed_demo_plans
@@ -211,6 +212,14 @@ def demo_people() -> dict[str, User]:
     """The demo region's agencies, personas, contact topics and named contact persons
     (agencies/demo.py), without clients."""
     _agencies, users = seed_demo_agencies(password=DEMO_PASSWORD)
+    return users
+
+
+def demo_cases() -> dict[str, User]:
+    """The demo's people and its clients, with their releases, paths and referrals in
+    every status (pathways/demo.py), without the plans."""
+    agencies, users = seed_demo_agencies(password=DEMO_PASSWORD)
+    seed_demo_cases(agencies=agencies, users=users)
     return users
 
 

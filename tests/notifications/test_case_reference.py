@@ -29,7 +29,7 @@ from plans.reminders import reminders_scan_all
 from referrals.models import Referral, UseLogEntry
 from referrals.services import referral_create
 
-from ..factories import agency, basis, categories, user
+from ..factories import agency, basis, categories, demo_people, mikko_case, mikko_planned, user
 from ..pathways.path_helpers import oulu_case, refer
 from .helpers import notify
 from .outbox_helpers import outbox_deliver
@@ -38,8 +38,15 @@ pytestmark = pytest.mark.django_db
 REFERENCE = "P-7K3MQ9XZ"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, and Mikko's path with his plan."""
+    module_world(demo_people)
+    module_world(mikko_planned)
+
+
 def mikkos_case() -> Case:
-    return Case.objects.get(client__last_name="Mäkinen")
+    return mikko_case()
 
 
 def about(case: Case) -> dict[str, str]:

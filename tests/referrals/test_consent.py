@@ -6,13 +6,20 @@ from django.urls import reverse
 
 from referrals.models import AccessGrant, Consent, Referral
 
-from ..factories import agency
+from ..factories import agency, demo_people, mikko_case
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and Mikko, who consented to the wellbeing services county."""
+    module_world(demo_people)
+    module_world(mikko_case)
+
+
 def mikko_referral_to_hva() -> Referral:
-    return Referral.objects.get(client__last_name="Mäkinen", recipient_agency=agency("hva-pohjois"))
+    return Referral.objects.get(client=mikko_case().client, recipient_agency=agency("hva-pohjois"))
 
 
 def test_hva_sees_only_the_consented_categories(login):

@@ -8,9 +8,22 @@ from core.dates import today
 from referrals.models import Client, Referral, ReferralStatus, UseLogEntry
 from referrals.services import consent_record
 
-from ..factories import AcceptedReferralFactory, SentReferralFactory, agency, categories, user
+from ..factories import (
+    AcceptedReferralFactory,
+    SentReferralFactory,
+    agency,
+    categories,
+    demo_cases,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and clients, their referrals in every status."""
+    module_world(demo_cases)
 
 
 def rows(response) -> list[Any]:

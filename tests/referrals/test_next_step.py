@@ -11,14 +11,21 @@ from django.utils import formats
 from core.dates import today
 from pathways.kela.services import kela_guidance_start
 from pathways.models import Case, CaseStage, StageStatus
-from referrals.models import Client
 from referrals.services import referral_create, referral_return, referral_withdraw
 
-from ..factories import agency, basis, categories, user
+from ..factories import agency, basis, categories, demo_people, jari_case, mikko_case, user
 from ..pathways.path_helpers import accept, oulu_case, refer
 
 pytestmark = pytest.mark.django_db
 JOB_SEEKING = "Työnhaun käynnistäminen"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, Mikko and Jari."""
+    module_world(demo_people)
+    module_world(mikko_case)
+    module_world(jari_case)
 
 
 def case_url(case: Case) -> str:
@@ -144,7 +151,7 @@ def test_a_returned_referral_gives_the_sender_the_reason_and_another_recipient(l
 
 
 def test_a_returned_free_referral_is_sent_again_without_a_release(login):
-    mikko = Client.objects.get(last_name="Mäkinen")
+    mikko = mikko_case().client
     referral = referral_create(
         client=mikko,
         sender=agency("rise-prison"),
@@ -176,7 +183,7 @@ def test_an_agency_whose_access_ended_gets_no_link(login):
 
 
 def test_kelas_guidance_referral_belongs_to_its_guidance_path(login):
-    jari = Client.objects.get(last_name="Niskanen")
+    jari = jari_case().client
     case = kela_guidance_start(
         agency=agency("kela"), user=user("kela.pohjoinen"), client=jari, instructed_on=today()
     )
@@ -197,7 +204,7 @@ def test_kelas_guidance_referral_belongs_to_its_guidance_path(login):
 
 
 def test_the_client_page_links_the_paths_the_viewer_may_open(login):
-    mikko = Client.objects.get(last_name="Mäkinen")
+    mikko = mikko_case().client
     case = Case.objects.get(client=mikko)
     url = reverse("client-detail", args=[mikko.public_id])
     for username in ("rise.oulu", "tym.oulu", "koordinaattori.oulu", "hva.pohjois"):

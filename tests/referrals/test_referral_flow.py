@@ -35,11 +35,18 @@ from ..factories import (
     agency,
     basis,
     categories,
+    demo_people,
     user,
 )
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, with the named contact persons that routing suggests."""
+    module_world(demo_people)
 
 
 def can_view(agency_key: str, referral: Referral) -> bool:

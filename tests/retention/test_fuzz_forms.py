@@ -17,7 +17,18 @@ from pathways.models import Case
 from referrals.clients.identity import CHECK_CHARACTERS, hetu_make
 from referrals.models import Client, Consent, DataCategory, LegalBasis, Referral, Release
 
+from ..factories import demo_people, jari_case, mikko_case
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, Mikko and Jari."""
+    module_world(demo_people)
+    module_world(mikko_case)
+    module_world(jari_case)
+
 
 FUZZ = settings(
     max_examples=30,
@@ -89,7 +100,7 @@ def post(client: Any, url: str, data: dict[str, Any]) -> int:
 
 @pytest.fixture
 def mikko(personas) -> Client:
-    return Client.objects.get(last_name="Mäkinen")
+    return mikko_case().client
 
 
 @pytest.fixture
@@ -204,7 +215,7 @@ def test_referral_form(
 
 def test_kela_guidance_start(login: Callable[[str], Any]) -> None:
     kela = login("kela.pohjoinen")
-    jari = Client.objects.get(last_name="Niskanen")  # Kela has §27 access to him
+    jari = jari_case().client  # Kela has §27 access to him
     url = reverse("kela-guidance-start", args=[jari.public_id])
 
     @FUZZ
