@@ -15,11 +15,17 @@ from referrals.models import UseLogEntry
 from worklist.selectors import SECTION_SIZE, WorklistCounts, worklist_counts
 from worklist.sql import AddDays, AddMonths
 
-from ..factories import agency, user
+from ..factories import agency, demo_cases, user
 from .helpers import volume
 
 pytestmark = pytest.mark.django_db
 PAGE_MAX_QUERIES = 12
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and clients: the worklists the counts are kept for."""
+    module_world(demo_cases)
 
 
 def sections(response) -> dict[str, tuple[int, int]]:

@@ -15,7 +15,7 @@ from referrals.models import Client, Referral, UseLogEntry
 from referrals.services import referral_open
 from worklist.selectors import SECTION_SIZE, Section
 
-from ..factories import agency, user
+from ..factories import agency, demo_cases, mikko_planned, user
 from ..pathways.path_helpers import DAY, oulu_case
 from .helpers import (
     kela_case,
@@ -26,6 +26,13 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people and clients, their referrals in every status, Mikko's plan."""
+    module_world(demo_cases)
+    module_world(mikko_planned)
 
 
 def sections(response) -> dict[str, Section]:
