@@ -25,7 +25,8 @@ from .conftest import PERSONAS
 from .factories import agency
 from .urlwalk import all_routes
 
-pytestmark = [pytest.mark.django_db, pytest.mark.permissions]
+# Every persona against every page: the shared world of the personas, the whole demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.permissions, pytest.mark.usefixtures("demo")]
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, POST_ONLY = 200, 302, 403, 404, 405
 EVERYONE = dict.fromkeys(PERSONAS, OK)
