@@ -33,10 +33,19 @@ from pathways.models import Case
 from plans.services import plan_goal_add, plan_start, plan_version_freeze
 from referrals.models import Client, Referral, UseLogEntry
 
-from ..factories import agency
+from ..factories import agency, demo_people, jari_case, mikko_case
 from ..urlwalk import Route, all_routes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def world(module_world):
+    """The demo's people, Mikko and Jari."""
+    module_world(demo_people)
+    module_world(mikko_case)
+    module_world(jari_case)
+
 
 CLIENT_OBJECT = re.compile(
     r"/(clients|cases|referrals|meetings|plans|assessments)/[0-9a-f]{8}-[0-9a-f-]{27}/"
@@ -61,11 +70,11 @@ class NoClientData(str):
 
 
 def mikko() -> Client:
-    return Client.objects.get(last_name="Mäkinen")
+    return mikko_case().client
 
 
 def mikkos_case() -> Case:
-    return Case.objects.get(client=mikko(), release__isnull=False)
+    return mikko_case()
 
 
 def on_mikko(name: str) -> Callable[[], str]:
@@ -83,7 +92,7 @@ def mikkos_referral() -> str:
 
 def jaris_guidance_case() -> Case:
     """Kela's guidance path for Jari Niskanen, whose release data Kela has under §27."""
-    jari = Client.objects.get(last_name="Niskanen")
+    jari = jari_case().client
     return kela_guidance_start(
         agency=agency("kela"),
         user=User.objects.get(username="kela.pohjoinen"),
@@ -165,9 +174,7 @@ CLASSIFIED: dict[str, Shows | str] = {
     ),
     "kela-guidance-start": Shows(
         "kela.pohjoinen",
-        lambda: reverse(
-            "kela-guidance-start", args=[Client.objects.get(last_name="Niskanen").public_id]
-        ),
+        lambda: reverse("kela-guidance-start", args=[jari_case().client.public_id]),
     ),
     # Assessment, plan and outcomes of a case.
     "case-assessment": Shows("tym.oulu", on_mikkos_case("case-assessment")),
