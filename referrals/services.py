@@ -365,8 +365,11 @@ def referral_check_disclosure(
     if uncovered:
         raise ValidationError(
             {
-                "categories": _("Neither the basis nor a valid consent covers: %(categories)s.")
-                % {"categories": ", ".join(str(c) for c in uncovered)}
+                "categories": ValidationError(
+                    _("Neither the basis nor a valid consent covers: %(categories)s.")
+                    % {"categories": ", ".join(str(c) for c in uncovered)},
+                    code="not_covered",
+                )
             }
         )
     return {c.code: consented[c.code] for c in categories if c.code not in allowed}

@@ -99,10 +99,19 @@ class ReleaseForm(forms.Form):
         if self.client is None and not self.has_error("hetu"):
             for name in NEW_CLIENT_FIELDS:
                 if not data.get(name):
-                    self.add_error(name, _("Needed for a client not yet in Polku."))
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            _("Needed for a client not yet in Polku."), code="required"
+                        ),
+                    )
             if not data.get("hetu") and not data.get("birth_date"):
                 self.add_error(
-                    "birth_date", _("Give the date of birth when there is no identity code.")
+                    "birth_date",
+                    forms.ValidationError(
+                        _("Give the date of birth when there is no identity code."),
+                        code="required",
+                    ),
                 )
         if not data.get("municipality_after"):
             data["municipality_after"] = (

@@ -35,10 +35,20 @@ def years_ahead(*, day: date, years: int) -> date:
 def release_date_check(*, expected_date: date) -> None:
     now = today()
     if expected_date < now:
-        raise ValidationError({"expected_date": _("The release date cannot be in the past.")})
+        raise ValidationError(
+            {
+                "expected_date": ValidationError(
+                    _("The release date cannot be in the past."), code="past"
+                )
+            }
+        )
     if expected_date > years_ahead(day=now, years=MAX_YEARS_AHEAD):
         raise ValidationError(
-            {"expected_date": _("The release date must be within three years from today.")}
+            {
+                "expected_date": ValidationError(
+                    _("The release date must be within three years from today."), code="too_far"
+                )
+            }
         )
 
 

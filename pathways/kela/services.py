@@ -73,7 +73,13 @@ def case_outcome_record(*, case: Case, agency: Agency, user: User, outcome: str,
         raise ValidationError({"outcome": _("Choose an outcome.")})
     note = note.strip()
     if outcome == CaseOutcome.REASONABLENESS and not note:
-        raise ValidationError({"note": _("Describe the reasonableness considerations.")})
+        raise ValidationError(
+            {
+                "note": ValidationError(
+                    _("Describe the reasonableness considerations."), code="required"
+                )
+            }
+        )
     case = Case.objects.select_for_update().get(pk=case.pk)
     case.outcome = outcome
     case.outcome_note = note

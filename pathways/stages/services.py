@@ -112,7 +112,13 @@ def case_stage_complete(*, case_stage: CaseStage, by: User) -> CaseStage:
 def case_stage_skip(*, case_stage: CaseStage, reason: str, by: User) -> CaseStage:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for skipping the stage.")})
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Give the reason for skipping the stage."), code="required"
+                )
+            }
+        )
     return _transition(case_stage=case_stage, move="skip", by=by, skip_reason=reason)
 
 

@@ -175,7 +175,8 @@ class ReminderFormSet(_ListFormSet):
             key = (row["offset_days"], row["audience"])
             if key in seen:
                 raise forms.ValidationError(
-                    _("Two reminders of a stage cannot go to the same people on the same day.")
+                    _("Two reminders of a stage cannot go to the same people on the same day."),
+                    code="duplicate_reminder",
                 )
             seen.add(key)
 

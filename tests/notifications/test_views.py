@@ -4,6 +4,7 @@ from django.urls import reverse
 from agencies.models import EmailDelivery
 from notifications.models import Notification
 
+from ..errors import codes
 from ..factories import user
 from .helpers import notify
 
@@ -100,14 +101,16 @@ def test_settings_save_each_choice(login, choice):
     assert f'value="{choice}"' in page.content.decode()
 
 
-@pytest.mark.parametrize("data", [{"email_delivery": "hourly"}, {}])
-def test_settings_refuse_an_invalid_choice_on_the_field(login, data):
+@pytest.mark.parametrize(
+    ("data", "code"), [({"email_delivery": "hourly"}, "invalid_choice"), ({}, "required")]
+)
+def test_settings_refuse_an_invalid_choice_on_the_field(login, data, code):
     before = user("kela.pohjoinen").email_delivery
     client = login("kela.pohjoinen")
     client.cookies["polku_language"] = "en"
     response = client.post(reverse("notification-settings"), data)
     assert response.status_code == 200
-    assert response.context["form"].errors == {"email_delivery": ["Choose one of the options."]}
+    assert codes(response.context["form"].errors) == {"email_delivery": [code]}
     page = response.content.decode()
     assert 'id="id_email_delivery_error"' in page
     assert "<legend>" in page

@@ -9,7 +9,7 @@ from pathways.models import Case
 from referrals.models import Client, Referral
 from referrals.services import referral_accept, referral_create, referral_open
 
-from ..factories import ClientFactory, agency, basis, categories, user
+from ..factories import ClientFactory, agency, basis, categories, oulu_services, user
 
 DAY = datetime.timedelta(days=1)
 SECTION_28 = ("identity", "release", "service_needs")
@@ -21,6 +21,7 @@ def oulu_case(
     """Oulu prison logs a release; the employment area serving `municipality` answers
     for the path's employment stages."""
     area = "tym-tampere" if municipality == "Tampere" else "tym-oulu"
+    oulu_services()
     return release_case_start(
         agency=agency("rise-prison"),
         user=user("rise.oulu"),

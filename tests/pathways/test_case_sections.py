@@ -8,7 +8,7 @@ from pathways.cases.page_selectors import case_page_build
 from pathways.cases.sections import Place, case_sections_build
 from pathways.cases.selectors import case_for_agency
 
-from ..factories import agency
+from ..factories import agency, user
 from .path_helpers import accept, oulu_case, refer
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_only_the_coordinator_may_schedule_from_the_section(login) -> None:
     accept(refer(case))
     case, access = _access(case, "tym-oulu")
     coordinator = Membership.objects.get(
-        agency=agency("tym-oulu"), user__username="koordinaattori.oulu"
+        agency=agency("tym-oulu"), user=user("koordinaattori.oulu")
     )
     page = case_page_build(case=case, access=access, membership=coordinator)
     assert page.sections_after_timeline[0].context["may_schedule"] is True
