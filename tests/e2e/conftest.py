@@ -9,8 +9,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from agencies.models import User
+from pathways.models import Case
 
 from ..conftest import demo_world_load
+from ..factories import demo_people, jari_case, mikko_case, mikko_planned
 
 CHROMIUM = os.environ.get("POLKU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -83,8 +85,36 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         context.close()
 
 
+# Worlds for the live server: committed, so that the server's own connections see them,
+# and deleted with everything else after the test.
+
+
 @pytest.fixture
 def demo(transactional_db: None) -> dict[str, User]:
-    """The whole demo region for a test on the live server: committed, so that the
-    server's own connections see it, and deleted with everything else after the test."""
+    """The whole demo region."""
     return demo_world_load()
+
+
+@pytest.fixture
+def people(transactional_db: None) -> dict[str, User]:
+    """The demo's agencies, personas (who log in with DEMO_PASSWORD) and named contact
+    persons, without clients."""
+    return demo_people()
+
+
+@pytest.fixture
+def mikko(people: dict[str, User]) -> Case:
+    """The demo's people, and Mikko Mäkinen's path as the demo has it."""
+    return mikko_case()
+
+
+@pytest.fixture
+def planned_mikko(people: dict[str, User]) -> Case:
+    """The demo's people, and Mikko's path with the demo's assessment and plan."""
+    return mikko_planned()
+
+
+@pytest.fixture
+def jari(people: dict[str, User]) -> Case:
+    """The demo's people, and Jari Niskanen's path as the demo has it."""
+    return jari_case()

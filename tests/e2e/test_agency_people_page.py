@@ -22,7 +22,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def keeper(personas) -> User:
+def keeper(people) -> User:
     """An agency administrator of Oulun seutu who logs in with a password."""
     person = User.objects.create_user(
         username="paakayttaja.oulu", first_name="Pää", last_name="Käyttäjä"

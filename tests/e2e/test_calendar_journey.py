@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 from meetings.demo import seed_demo_gatherings
 from meetings.models import CalendarFeed, Registration
 from meetings.services import InviteeSpec, meeting_schedule
-from pathways.models import Case
 
 from ..conftest import DEMO_PASSWORD
 from ..factories import agency, user
@@ -44,7 +43,7 @@ def no_mail(monkeypatch):
 
 
 def test_calendar_gatherings_registration_and_feed(
-    open_page, live_server, personas, assert_accessible, no_mail
+    open_page, live_server, mikko, assert_accessible, no_mail
 ):
     base = live_server.url
     gathering = seed_demo_gatherings()
@@ -54,7 +53,7 @@ def test_calendar_gatherings_registration_and_feed(
         hour=10, minute=0, second=0, microsecond=0
     )
     meeting = meeting_schedule(
-        case=Case.objects.get(client__last_name="Mäkinen"),
+        case=mikko,
         organiser=user("koordinaattori.oulu"),
         agency=agency("tym-oulu"),
         title="Verkostopalaveri ennen vapautumista",

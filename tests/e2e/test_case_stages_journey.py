@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from core.dates import today
-from pathways.models import Case, CaseStage, ChecklistItem
+from pathways.models import CaseStage, ChecklistItem
 
 from ..conftest import DEMO_PASSWORD
 
@@ -33,10 +33,10 @@ def checklist_item(stage: CaseStage) -> ChecklistItem:
 
 
 def test_employment_services_work_a_stage_and_rise_moves_the_release(
-    open_page, live_server, personas, assert_accessible
+    open_page, live_server, mikko, assert_accessible
 ):
     base = live_server.url
-    case = Case.objects.get(client__last_name="Mäkinen")
+    case = mikko
     stage = CaseStage.objects.select_related("stage").get(
         case=case, stage__name_en="Job seeking starts"
     )

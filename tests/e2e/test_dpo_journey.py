@@ -5,7 +5,6 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from referrals.clients.identity import hetu_make
-from referrals.models import Client
 
 from ..conftest import DEMO_PASSWORD
 
@@ -21,11 +20,9 @@ def log_in_english(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_the_dpo_reads_the_logs_and_mikkos_report(
-    open_page, live_server, personas, assert_accessible
-):
+def test_the_dpo_reads_the_logs_and_mikkos_report(open_page, live_server, mikko, assert_accessible):
     base = live_server.url
-    mikko = Client.objects.get(last_name="Mäkinen")
+    mikko = mikko.client
 
     # 1. Oulun seutu's contact person looks at Mikko: a use-log row, and his history.
     tym = open_page()

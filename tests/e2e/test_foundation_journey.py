@@ -13,7 +13,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def test_log_in_search_the_directory_and_switch_to_swedish(
-    page: Page, live_server, personas, assert_accessible
+    page: Page, live_server, people, assert_accessible
 ):
     base = live_server.url
     page.goto(f"{base}/")
@@ -61,7 +61,7 @@ def test_log_in_search_the_directory_and_switch_to_swedish(
 
 
 def test_rise_contact_person_switches_agency_in_the_header(
-    page: Page, live_server, personas, assert_accessible
+    page: Page, live_server, people, assert_accessible
 ):
     log_in(page, live_server.url, "rise.oulu")
     expect(page.get_by_role("heading", name="Oulun vankila")).to_be_visible()
@@ -75,7 +75,7 @@ def test_rise_contact_person_switches_agency_in_the_header(
     expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaudu Polkuun")
 
 
-def test_coordinator_names_a_contact_person(page: Page, live_server, personas, assert_accessible):
+def test_coordinator_names_a_contact_person(page: Page, live_server, people, assert_accessible):
     log_in(page, live_server.url, "koordinaattori.oulu")
     page.get_by_role("link", name="Organisaation yhteyshenkilöt ja kunnat").click()
     page.get_by_role("link", name="Lisää yhteyshenkilö").click()

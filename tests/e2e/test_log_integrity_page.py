@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 
 from dpo.models import LogCheck, LogKind
 from dpo.services import log_chains_verify, logs_seal
-from referrals.models import Client
 
 from ..factories import agency
 from .test_case_stages_journey import log_in_english
@@ -28,10 +27,10 @@ def no_sideways_scroll(page: Page, width: int) -> None:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_dpo_finds_the_logs_sealed_and_intact(
-    open_page, live_server, personas, assert_accessible, viewport: dict[str, Any]
+    open_page, live_server, mikko, assert_accessible, viewport: dict[str, Any]
 ):
     base = live_server.url
-    mikko = Client.objects.get(last_name="Mäkinen")
+    mikko = mikko.client
 
     def check(page: Page) -> None:
         assert_accessible(page)

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from core.dates import today
 from meetings.models import ActionItem, Meeting
-from pathways.models import Case
 from plans.models import PlanAction
 
 from ..conftest import DEMO_PASSWORD
@@ -43,10 +42,10 @@ def no_mail(monkeypatch):
 
 
 def test_a_coordinator_schedules_a_network_meeting_and_its_action_reaches_the_plan(
-    open_page, live_server, personas, assert_accessible, no_mail
+    open_page, live_server, planned_mikko, assert_accessible, no_mail
 ):
     base = live_server.url
-    case = Case.objects.get(client__last_name="Mäkinen")
+    case = planned_mikko
     day = today() + timedelta(days=3)
 
     # 1. The coordinator opens Mikko's path and schedules a meeting from it.

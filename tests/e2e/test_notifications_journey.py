@@ -19,7 +19,7 @@ def log_in_in_english(page: Page, base: str, username: str) -> None:
 
 
 def test_bell_open_a_notification_and_choose_the_daily_digest(
-    open_page, live_server, personas, assert_accessible
+    open_page, live_server, people, assert_accessible
 ):
     base = live_server.url
     tiina = User.objects.get(username="tym.oulu")

@@ -233,7 +233,7 @@ class Journey:
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_the_adult_path_walks_itself_by_clicks(
-    lang, open_page, live_server, personas, assert_accessible, no_mail
+    lang, open_page, live_server, people, assert_accessible, no_mail
 ):
     first_name, last_name, birth_date, individual = CLIENTS[lang]
     walk = Journey(lang, live_server.url, open_page, assert_accessible, first_name, last_name)

@@ -23,11 +23,11 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def test_a_coordinator_publishes_a_new_version_and_only_new_cases_take_it(
-    open_page, live_server, personas, assert_accessible
+    open_page, live_server, mikko, assert_accessible
 ):
     base = live_server.url
     adult = PathwayTemplate.ADULT_RELEASE
-    running = Case.objects.get(client__last_name="Mäkinen")
+    running = mikko
     # The shipped path is version 2 (pathways/data/release-adult.yaml).
     assert (running.template.code, running.template.version) == (adult, 2)
 

@@ -7,15 +7,14 @@ from core.dates import today
 from plans.models import AssessmentEntry, PlanAction
 
 from ..factories import agency
-from ..plans.helpers import mikko
 from .test_case_stages_journey import log_in_english
 
 
 def test_employment_services_assess_and_plan_and_the_county_sees_its_part(
-    open_page, live_server, personas, assert_accessible
+    open_page, live_server, planned_mikko, assert_accessible
 ):
     base = live_server.url
-    case = mikko()
+    case = planned_mikko
 
     # 1. The named contact person opens Mikko's case, and from it the assessment.
     tym = open_page()

@@ -17,8 +17,10 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def test_release_referral_accept_and_the_sender_sees_it(
-    open_page, live_server, personas, assert_accessible
+    open_page, live_server, mikko, assert_accessible
 ):
+    """Mikko's sent referral waits in Tiina's inbox already: she finds the new one beside
+    it."""
     base = live_server.url
     release_day = today() + datetime.timedelta(days=70)
 
@@ -97,7 +99,7 @@ def test_release_referral_accept_and_the_sender_sees_it(
 
 
 def test_returning_needs_a_reason_with_and_without_javascript(
-    open_page, live_server, personas, assert_accessible
+    open_page, live_server, mikko, assert_accessible
 ):
     page = open_page()
     log_in(page, live_server.url, "tym.oulu")

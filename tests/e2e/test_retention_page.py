@@ -19,7 +19,7 @@ def log_in_english(page: Page, base: str, username: str) -> None:
 
 
 def test_the_dpo_opens_the_dry_run_report(
-    open_page, live_server, world, assert_accessible, monkeypatch
+    open_page, live_server, people, world, assert_accessible, monkeypatch
 ):
     # The button queues the task; no broker, and no development worker, gets it here.
     queued: list[int] = []

@@ -9,7 +9,6 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
-from pathways.models import Case
 from security.services import activation_code_issue
 
 from ..conftest import DEMO_PASSWORD
@@ -37,7 +36,7 @@ def csp_nonce(response: Response | None) -> str:
 
 
 def test_a_persona_sets_up_two_factor_login_and_htmx_works_under_the_policy(
-    open_page, live_server, personas, two_factor_required, assert_accessible
+    open_page, live_server, personas, mikko, two_factor_required, assert_accessible
 ):
     base = live_server.url
     page: Page = open_page()
@@ -109,7 +108,7 @@ def test_a_persona_sets_up_two_factor_login_and_htmx_works_under_the_policy(
     assert_accessible(page)
 
     # 5. The case timeline is positioned by a style element with the page's nonce.
-    case = Case.objects.get(client__last_name="Mäkinen")
+    case = mikko
     response = page.goto(f"{base}/cases/{case.public_id}/")
     nonce = csp_nonce(response)
     assert page.eval_on_selector("style", "s => s.nonce") == nonce

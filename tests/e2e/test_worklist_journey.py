@@ -5,7 +5,8 @@ from playwright.sync_api import Page, expect
 from ..conftest import DEMO_PASSWORD
 
 
-def test_the_front_page_is_the_worklist(page: Page, live_server, personas, assert_accessible):
+def test_the_front_page_is_the_worklist(page: Page, live_server, mikko, jari, assert_accessible):
+    """Tiina's front page: Mikko's referral sent to her, Jari's opened."""
     base = live_server.url
     # In English: the texts below are the source strings, whatever their translations.
     page.context.add_cookies([{"name": "polku_language", "value": "en", "url": base}])
