@@ -1,7 +1,9 @@
 """The test database holds what every install has (the base): the municipality key, the
 law's defaults and the shipped pathway templates. Each test builds the rest of its world
-with tests/factories.py. Tests about the demo itself, or that walk every page as every
-persona, ask for the whole demo region with the `demo` fixture."""
+with tests/factories.py, which go through the services: in the test itself, or once for
+a module's tests with `module_world` (as Django's setUpTestData). Tests about the demo
+itself, or that walk every page as every persona, ask for the whole demo region with the
+`demo` fixture (tests/e2e has live-server variants of these worlds)."""
 
 import os
 import uuid
@@ -82,18 +84,6 @@ def demo_world_load() -> dict[str, User]:
     return users
 
 
-# TRANSITION (issue 18): until every module builds its own world, the whole demo stays
-# loaded between tests unless POLKU_TESTS_MINIMAL is set.
-_MINIMAL = bool(os.environ.get("POLKU_TESTS_MINIMAL"))
-
-
-def _between_tests_load() -> None:
-    if _MINIMAL:
-        base_world_load()
-    else:
-        demo_world_load()
-
-
 _original_fixture_teardown = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
 
 
@@ -108,7 +98,7 @@ def _fixture_teardown(self: TransactionTestCase) -> None:
             _rows_delete(connections[alias])
         else:
             _original_fixture_teardown(self)
-    _between_tests_load()
+    base_world_load()
 
 
 def _rows_delete(db: BaseDatabaseWrapper) -> None:
@@ -135,7 +125,7 @@ def _rows_delete(db: BaseDatabaseWrapper) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
-        _between_tests_load()
+        base_world_load()
 
 
 def _transactional(item: pytest.Item) -> bool:

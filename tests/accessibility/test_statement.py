@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from accessibility.views import STATEMENT_DATE
 
-from ..conftest import PERSONAS
+from ..conftest import PERSONAS, demo_world_load
 from ..test_permissions import EXPECTED, OK, ROUTES, objects, url_for
 
 STATEMENT = reverse("accessibility-statement")
@@ -96,6 +96,7 @@ def _full_page(response) -> str | None:
 @pytest.mark.django_db
 @pytest.mark.permissions
 def test_every_page_links_the_statement_in_its_footer(login):
+    demo_world_load()  # the permission walk's objects: the whole demo
     link = f'<a href="{STATEMENT}?from='
     anonymous = Client()
     for name in ("login", "accessibility-statement"):
