@@ -99,13 +99,19 @@ def fill_inbox_to(count: int) -> None:
 def test_inbox_query_count_does_not_grow(login, django_assert_max_num_queries):
     client = login("tym.oulu")
     fill_inbox_to(10)
+    # Each measured request follows one that fills the timed caches (navigation counts,
+    # categories): filling the inbox can outlast their lifetime on a slow machine. A
+    # capture's count is read at once: the next request empties the query log it reads.
+    client.get(reverse("inbox"))
     with django_assert_max_num_queries(10) as ten:
         assert client.get(reverse("inbox")).context["page"].paginator.count == 10
+    queries_at_ten = len(ten)
     fill_inbox_to(500)
-    with django_assert_max_num_queries(len(ten)) as five_hundred:
+    client.get(reverse("inbox"))
+    with django_assert_max_num_queries(queries_at_ten) as five_hundred:
         response = client.get(reverse("inbox"))
     assert response.context["page"].paginator.count == 500
-    assert len(five_hundred) == len(ten)
+    assert len(five_hundred) == queries_at_ten
 
 
 def test_client_page_query_count_does_not_grow(login, django_assert_max_num_queries):
