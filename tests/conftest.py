@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client, TransactionTestCase
@@ -34,6 +35,9 @@ from .factories import DEMO_PASSWORD, PERSONAS, user
 
 __all__ = ["DEMO_PASSWORD", "PERSONAS"]
 
+# The worker's name under pytest-xdist ("gw0", ...); empty in a run of one process.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
 # Playwright's sync API runs an event loop in the test thread; the live server and the
 # ORM calls in browser tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,6 +53,20 @@ def pytest_configure(config: pytest.Config) -> None:
         for rule, (limit, seconds) in settings.POLKU_RATE_LIMITS.items()
     }
     TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
+    if XDIST_WORKER:
+        # pytest-xdist: each worker has a database of its own (pytest-django names it),
+        # but all share REDIS_URL's database, where the broker's queues are too. Each
+        # keeps its cache keys under a prefix of its own and clears only those.
+        for options in settings.CACHES.values():
+            options["KEY_PREFIX"] = f"{options.get('KEY_PREFIX', '')}-{XDIST_WORKER}"
+        RedisCache.clear = _own_keys_clear  # type: ignore[method-assign,assignment]
+
+
+def _own_keys_clear(self: RedisCache) -> None:
+    client = self._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{self.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

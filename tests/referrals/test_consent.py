@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from referrals.models import AccessGrant, Consent, Referral
 
-from ..factories import agency, demo_people, mikko_case
+from ..factories import agency, categories, demo_people, mikko_case
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_consent_form_errors_are_on_the_fields_and_nothing_is_saved(login):
         reverse("consent-new", args=[client.public_id]),
         {
             "recipient_agency": agency("priima").pk,
-            "categories": [1],
+            "categories": [categories("identity")[0].pk],
             "given_on": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
             "method": "written",
             "submission_key": str(uuid.uuid4()),
