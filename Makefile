@@ -40,11 +40,15 @@ data: migrate
 run: data
 	@scripts/run.sh "$(BIN)" "$(HOST)" "$(PORT)"
 
+# One worker a core, at most four (each has a database and a browser of its own); a
+# module's tests stay on one worker, so that its module world is built once.
+XDIST := -n auto --maxprocesses 4 --dist loadscope
+
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 test-fast: venv
-	$(BIN)/pytest -m "not browser and not realworker"
+	$(BIN)/pytest $(XDIST) -m "not browser and not realworker"
 
 lint: venv
 	$(BIN)/ruff check .
