@@ -1,6 +1,7 @@
 """Date arithmetic that SQLite and PostgreSQL spell differently, for ordering and
 filtering by a due date that is a stored date plus a stored number of days or months."""
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ SqlWithParams = tuple[str, list[Any]]
 Compiled = tuple[str, Sequence[Any]]
 
 
-class _DatePlus(Func):
+class _DatePlus(Func, metaclass=ABCMeta):
     """date + an amount (both expressions); subclasses spell it for each database."""
 
     output_field = DateField()
@@ -33,11 +34,11 @@ class _DatePlus(Func):
             return self.sqlite(day, amount)
         return self.postgresql(day, amount)
 
-    def sqlite(self, day: Compiled, amount: Compiled) -> SqlWithParams:
-        raise NotImplementedError
+    @abstractmethod
+    def sqlite(self, day: Compiled, amount: Compiled) -> SqlWithParams: ...
 
-    def postgresql(self, day: Compiled, amount: Compiled) -> SqlWithParams:
-        raise NotImplementedError
+    @abstractmethod
+    def postgresql(self, day: Compiled, amount: Compiled) -> SqlWithParams: ...
 
 
 class AddDays(_DatePlus):
